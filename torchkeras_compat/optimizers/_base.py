@@ -1,0 +1,265 @@
+"""The Keras optimizer base class, on torch tensors.
+
+A Keras optimizer is made before the model has parameters (``Adam(lr=0.01)``, then
+``model.compile(optimizer=...)``). The engine calls ``build(params)`` once the parameters exist,
+and ``step()`` after each ``backward()``; ``step`` applies the gradients in ``p.grad`` with
+tf.keras 2's *legacy* optimizer formulas (clipping, the ``decay=`` schedule, the update itself)
+using torch's multi-tensor (``_foreach``) kernels, so it runs on CPU and CUDA alike without host
+synchronisation.
+
+``lr``/``learning_rate`` is a 0-d CPU float32 tensor: ``K.get_value(opt.lr)`` reads it,
+``K.set_value(opt.lr, 0.1)`` (or ``opt.lr = 0.1``) changes it, taking effect at the next step.
+"""
+import math
+import warnings
+from typing import Dict, Iterable, List, Optional, Sequence
+
+import numpy as np
+import torch
+
+from .. import legacy
+from ..backend import config
+from . import schedules
+
+Tensor = torch.Tensor
+
+
+def _f32(value) -> float:
+    """Round a Python number to float32, as TF computes the step's coefficients."""
+    return float(np.float32(value))
+
+
+class Optimizer:
+    """Base class of the Keras optimizers.
+
+    Args:
+        name: the optimizer's name (its class name by default).
+        learning_rate: a float, or a ``schedules.LearningRateSchedule``.
+        decay: legacy per-step decay: ``lr / (1 + decay * iterations)``.
+        clipnorm: clip each gradient to this L2 norm.
+        clipvalue: clip each gradient element to ``[-clipvalue, clipvalue]``.
+        global_clipnorm: clip all gradients together to this global L2 norm.
+
+    Subclasses list their per-parameter state in ``_slot_names`` (Keras's order) and implement
+    ``_create_slots`` and ``_apply(params, grads, lr)``.
+    """
+
+    _slot_names: Sequence[str] = ()
+
+    def __init__(self, name: Optional[str] = None, learning_rate=0.001, decay: float = 0.0,
+                 clipnorm: Optional[float] = None, clipvalue: Optional[float] = None,
+                 global_clipnorm: Optional[float] = None, **kwargs):
+        kwargs = legacy.translate("optimizer", dict(kwargs))
+        learning_rate = kwargs.pop("learning_rate", learning_rate)
+        kwargs.pop("jit_compile", None)  # accepted by tf.keras, meaningless here
+        kwargs.pop("is_legacy_optimizer", None)
+        if kwargs:
+            raise TypeError(f"{type(self).__name__}: unexpected keyword argument(s) "
+                            f"{sorted(kwargs)}. Allowed: learning_rate (lr), decay, clipnorm, "
+                            "clipvalue, global_clipnorm and the optimizer's own arguments.")
+        if decay < 0.0:
+            raise ValueError(f"{type(self).__name__}: `decay` cannot be less than 0. Received: {decay}.")
+        if clipnorm is not None and global_clipnorm is not None:
+            raise ValueError(f"{type(self).__name__}: cannot accept both `clipnorm` and "
+                             "`global_clipnorm`; pass only one.")
+        self._name = name or type(self).__name__
+        self.decay = float(decay)
+        self._initial_decay = float(decay)
+        self.clipnorm = clipnorm
+        self.clipvalue = clipvalue
+        self.global_clipnorm = global_clipnorm
+        self._schedule = None
+        self._lr = torch.zeros((), dtype=torch.float32)
+        self.learning_rate = learning_rate
+        self.iterations = torch.zeros((), dtype=torch.int64)
+        self._params: List[torch.nn.Parameter] = []
+        self._slots: Dict[str, List[Tensor]] = {}
+
+    # ---------------------------------------------------------------- learning rate
+    @property
+    def learning_rate(self):
+        """The learning rate: a 0-d float32 tensor, or the schedule it was given."""
+        return self._schedule if self._schedule is not None else self._lr
+
+    @learning_rate.setter
+    def learning_rate(self, value) -> None:
+        if isinstance(value, schedules.LearningRateSchedule):
+            self._schedule = value
+            return
+        if callable(value) and not isinstance(value, Tensor):
+            raise TypeError(f"{type(self).__name__}: `learning_rate` must be a number, a tensor or "
+                            f"a keras.optimizers.schedules.LearningRateSchedule; got {value!r}.")
+        self._schedule = None
+        with torch.no_grad():
+            self._lr.copy_(torch.as_tensor(np.asarray(value, dtype=np.float32)))
+
+    lr = learning_rate
+
+    def _current_lr(self, step: int) -> float:
+        """The rate for this step: the schedule's value (or the set rate), then the legacy decay."""
+        if self._schedule is not None:
+            lr = float(np.asarray(self._schedule(step)))
+        else:
+            lr = float(self._lr)
+        if self._initial_decay > 0.0:
+            lr = np.float32(lr) / (np.float32(1.0) + np.float32(self._initial_decay) * np.float32(step))
+        return _f32(lr)
+
+    # ---------------------------------------------------------------- state
+    def build(self, params: Iterable[torch.nn.Parameter]) -> None:
+        """Take the parameters to train and make the per-parameter state (slots).
+
+        Building again with the same parameters keeps the state; with others, it starts afresh.
+        """
+        params = list(params)
+        if len(params) == len(self._params) and all(a is b for a, b in zip(params, self._params)):
+            return
+        self._params = params
+        self._slots = {}
+        with torch.no_grad():
+            self._create_slots(params)
+
+    @property
+    def built(self) -> bool:
+        return bool(self._params) or bool(self._slots)
+
+    def _create_slots(self, params: List[Tensor]) -> None:
+        for name in self._slot_names:
+            self._slots[name] = [torch.zeros_like(p, memory_format=torch.preserve_format)
+                                 for p in params]
+
+    def _slot(self, name: str, indices: List[int]) -> List[Tensor]:
+        slot = self._slots[name]
+        return [slot[i] for i in indices]
+
+    def variables(self) -> List[Tensor]:
+        """The optimizer's state in Keras 2's order: iterations, then each slot for every param."""
+        out = [self.iterations]
+        for name in self._weight_order():
+            out.extend(self._slots.get(name, []))
+        return out
+
+    def _weight_order(self) -> Sequence[str]:
+        return [n for n in self._slot_names if n in self._slots]
+
+    @property
+    def weights(self) -> List[Tensor]:
+        return self.variables()
+
+    def get_weights(self) -> List[np.ndarray]:
+        return [v.detach().cpu().numpy() for v in self.variables()]
+
+    def set_weights(self, weights: Sequence) -> None:
+        """Load state saved by ``get_weights`` (the optimizer must be built first)."""
+        variables = self.variables()
+        if len(weights) != len(variables):
+            raise ValueError(f"{type(self).__name__}.set_weights: expected {len(variables)} arrays "
+                             f"(iterations + slots of {len(self._params)} parameters), got "
+                             f"{len(weights)}. Build the optimizer (compile and fit once) first.")
+        with torch.no_grad():
+            for var, value in zip(variables, weights):
+                value = torch.as_tensor(np.asarray(value))
+                if tuple(value.shape) != tuple(var.shape):
+                    raise ValueError(f"{type(self).__name__}.set_weights: shape {tuple(value.shape)} "
+                                     f"does not match the optimizer weight of shape {tuple(var.shape)}.")
+                var.copy_(value.to(var.dtype))
+
+    # ---------------------------------------------------------------- stepping
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        for p in self._params:
+            if p.grad is None:
+                continue
+            if set_to_none:
+                p.grad = None
+            else:
+                p.grad.detach_()
+                p.grad.zero_()
+
+    @torch.no_grad()
+    def step(self) -> None:
+        """Apply the gradients in ``p.grad`` of the built parameters, then count the step."""
+        if not self._params:
+            raise ValueError(f"{type(self).__name__}.step(): the optimizer has no parameters. "
+                             "Call build(params) (model.compile does) before stepping.")
+        indices = [i for i, p in enumerate(self._params) if p.grad is not None]
+        if indices:
+            params = [self._params[i] for i in indices]
+            grads = self._transform_gradients([self._params[i].grad for i in indices])
+            step = int(self.iterations)
+            self._apply(indices, params, grads, self._current_lr(step), step + 1)
+        self.iterations += 1
+
+    def apply_gradients(self, grads_and_vars=None, **kwargs) -> None:
+        """Keras's name for a step; with ``(grad, param)`` pairs, those gradients are applied."""
+        if grads_and_vars is not None:
+            pairs = [(g, v) for g, v in grads_and_vars if g is not None]
+            params = [v for _, v in pairs]
+            if not self._params:
+                self.build(params)
+            known = {id(p) for p in self._params}
+            missing = [v for v in params if id(v) not in known]
+            if missing:
+                raise ValueError(f"{type(self).__name__}.apply_gradients: {len(missing)} variable(s) "
+                                 "were not in the parameters the optimizer was built with.")
+            for p in self._params:
+                p.grad = None
+            for g, v in pairs:
+                v.grad = torch.as_tensor(g, dtype=v.dtype, device=v.device)
+        self.step()
+
+    def _transform_gradients(self, grads: List[Tensor]) -> List[Tensor]:
+        """Keras's order: clip by value, then by norm, then by global norm (without host syncs)."""
+        if self.clipvalue is None and self.clipnorm is None and self.global_clipnorm is None:
+            return grads
+        grads = [g.clone() for g in grads]  # never change the user's .grad tensors in place
+        if self.clipvalue is not None:
+            torch._foreach_clamp_min_(grads, -float(self.clipvalue))
+            torch._foreach_clamp_max_(grads, float(self.clipvalue))
+        if self.clipnorm is not None:
+            norms = torch._foreach_norm(grads)
+            # g * clipnorm / max(norm, clipnorm), as tf.clip_by_norm
+            scales = [float(self.clipnorm) / torch.clamp(n, min=float(self.clipnorm)) for n in norms]
+            torch._foreach_mul_(grads, scales)
+        if self.global_clipnorm is not None:
+            norms = torch._foreach_norm(grads)
+            total = torch.linalg.vector_norm(torch.stack([n.to(torch.float32) for n in norms]))
+            # clip_norm * min(1 / global_norm, 1 / clip_norm), as tf.clip_by_global_norm
+            scale = float(self.global_clipnorm) * torch.minimum(
+                1.0 / total, torch.tensor(1.0 / float(self.global_clipnorm), device=total.device))
+            torch._foreach_mul_(grads, [scale.to(g.dtype) for g in grads])
+        return grads
+
+    def _apply(self, indices: List[int], params: List[Tensor], grads: List[Tensor],
+               lr: float, t: int) -> None:
+        raise NotImplementedError(f"{type(self).__name__} must implement _apply.")
+
+    # ---------------------------------------------------------------- config
+    def _lr_config(self):
+        if self._schedule is not None:
+            return schedules.serialize(self._schedule)
+        return float(self._lr)
+
+    def get_config(self) -> dict:
+        cfg = {"name": self._name, "learning_rate": self._lr_config(), "decay": self.decay}
+        for key in ("clipnorm", "clipvalue", "global_clipnorm"):
+            if getattr(self, key) is not None:
+                cfg[key] = getattr(self, key)
+        return cfg
+
+    @classmethod
+    def from_config(cls, config_: dict, custom_objects: Optional[dict] = None) -> "Optimizer":
+        config_ = dict(config_)
+        if "lr" in config_:
+            config_["learning_rate"] = config_.pop("lr")
+        if isinstance(config_.get("learning_rate"), dict):
+            config_["learning_rate"] = schedules.deserialize(config_["learning_rate"], custom_objects)
+        config_.pop("is_legacy_optimizer", None)
+        return cls(**config_)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__module__}.{type(self).__name__} object>"
+
+
+def _default_epsilon(epsilon: Optional[float]) -> float:
+    """``epsilon=None`` (Keras 2.0-2.2's default) means the backend's fuzz factor."""
+    return config.epsilon() if epsilon is None else float(epsilon)
