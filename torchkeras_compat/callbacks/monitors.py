@@ -18,6 +18,8 @@ def get_learning_rate(optimizer) -> np.generic:
     lr = optimizer.lr
     if isinstance(lr, torch.Tensor):
         return lr.detach().cpu().numpy()[()]
+    if callable(lr):  # a LearningRateSchedule: its value at the current step
+        return np.float32(np.asarray(lr(int(getattr(optimizer, "iterations", 0)))))
     return np.asarray(lr)[()]
 
 
@@ -30,7 +32,7 @@ def set_learning_rate(optimizer, value) -> None:
     if isinstance(lr, torch.Tensor):
         with torch.no_grad():
             lr.fill_(value)
-    else:
+    else:  # a plain number, or a schedule that a fixed rate now replaces
         optimizer.lr = value
 
 
