@@ -88,10 +88,19 @@ def softsign(x) -> Tensor:
     return F.softsign(_tensor(x))
 
 
+def _remember_logits(out: Tensor, logits: Tensor) -> Tensor:
+    """Attach the pre-activation values so a following cross-entropy can use the logits, as
+    tf.keras 2 does (more accurate than clipping probabilities). Skipped under torch.compile."""
+    if not torch.compiler.is_compiling():
+        out._keras_logits = logits
+    return out
+
+
 @registry.register("activation")
 def sigmoid(x) -> Tensor:
     """``1 / (1 + exp(-x))``."""
-    return torch.sigmoid(_tensor(x))
+    x = _tensor(x)
+    return _remember_logits(torch.sigmoid(x), x)
 
 
 @registry.register("activation")
@@ -149,10 +158,10 @@ def softmax(x, axis: Union[int, tuple] = -1) -> Tensor:
     x = _tensor(x)
     _check_rank(x, "softmax")
     if isinstance(axis, int):
-        return torch.softmax(x, dim=axis)
+        return _remember_logits(torch.softmax(x, dim=axis), x)
     # several axes: normalise over all of them jointly, as Keras does
     e = torch.exp(x - torch.amax(x, dim=tuple(axis), keepdim=True))
-    return e / torch.sum(e, dim=tuple(axis), keepdim=True)
+    return _remember_logits(e / torch.sum(e, dim=tuple(axis), keepdim=True), x)
 
 
 @registry.register("activation")
