@@ -131,15 +131,19 @@ class LossScaleOptimizer:
     def zero_grad(self, set_to_none: bool = True) -> None:
         self._optimizer.zero_grad(set_to_none)
 
-    @torch.no_grad()
     def step(self) -> None:
-        """Unscale the gradients in ``p.grad``, then apply them unless one is inf/NaN."""
+        """Unscale the (scaled) gradients in ``p.grad``, then apply them unless one is inf/NaN."""
+        self._step(unscale=True)
+
+    @torch.no_grad()
+    def _step(self, unscale: bool) -> None:
         params = [p for p in getattr(self._optimizer, "_params", []) if p.grad is not None]
         if not params:
             self._optimizer.step()
             return
         scale = self._scale_on(params[0].grad.device)
-        found_inf = _unscale_and_check([p.grad for p in params], scale)
+        grads = [p.grad for p in params]
+        found_inf = _unscale_and_check(grads, scale) if unscale else _check_finite(grads, scale)
         if self._dynamic:
             self._update_scale(found_inf)
         if bool(found_inf.item()):  # one host sync per step, as torch's GradScaler
@@ -148,7 +152,9 @@ class LossScaleOptimizer:
             self._optimizer.step()
 
     def apply_gradients(self, grads_and_vars=None, **kwargs) -> None:
-        """Keras's name for a step; with ``(grad, param)`` pairs, those (scaled) gradients."""
+        """Applies ``(grad, param)`` pairs of *unscaled* gradients (from
+        `get_unscaled_gradients`), as in tf.keras: skipped, and the scale lowered, if any
+        is inf/NaN. Without pairs, it is `step()`."""
         if grads_and_vars is not None:
             pairs = [(g, v) for g, v in grads_and_vars if g is not None]
             if not getattr(self._optimizer, "_params", None):
@@ -157,7 +163,9 @@ class LossScaleOptimizer:
                 p.grad = None
             for g, v in pairs:
                 v.grad = torch.as_tensor(g, dtype=v.dtype, device=v.device)
-        self.step()
+            self._step(unscale=False)
+        else:
+            self.step()
 
     def _update_scale(self, found_inf: torch.Tensor) -> None:
         """tf.keras's dynamic rule, computed on the device without reading the values back."""
@@ -222,6 +230,14 @@ def _unscale_and_check(grads: List[torch.Tensor], scale: torch.Tensor) -> torch.
                 g.mul_(inv_scale.to(device, g.dtype))
         found_inf = torch.maximum(found_inf, found.to(found_inf.device))
     return found_inf
+
+
+def _check_finite(grads: List[torch.Tensor], scale: torch.Tensor) -> torch.Tensor:
+    """A 0-d float tensor on the scale's device: 1.0 if any gradient holds inf/NaN."""
+    found = torch.zeros((), dtype=torch.float32, device=scale.device)
+    for g in grads:
+        found = torch.maximum(found, (~torch.isfinite(g)).any().float().to(found.device))
+    return found
 
 
 def _legacy_loss_scale_args(loss_scale) -> dict:
