@@ -1,0 +1,114 @@
+"""What ``compile`` sets up: per-output losses, their weights, and the metrics, named as Keras 2.
+
+``LossesContainer`` turns (y_true, y_pred, sample_weight) for every output into the total training
+loss; ``MetricsContainer`` keeps the compiled metrics, created on the first batch when the shapes
+of targets and predictions are known (as tf.keras does).
+"""
+from typing import List, Optional
+
+import torch
+
+from .. import losses as losses_mod
+from .. import metrics as metrics_mod
+
+
+def _per_output(value, output_names: List[str], what: str, default=None):
+    """Spread a compile argument over outputs: one value for all, a list, or a dict by name."""
+    n = len(output_names)
+    if isinstance(value, dict):
+        unknown = [k for k in value if k not in output_names]
+        if unknown:
+            raise ValueError(f"Unknown entries in {what} dictionary: {unknown}. Only expected the "
+                             f"following keys: {output_names}")
+        return [value.get(name, default) for name in output_names]
+    if isinstance(value, (list, tuple)) and what != "metrics":
+        if len(value) != n:
+            raise ValueError(f"When passing a list as {what}, it should have one entry per model "
+                             f"output. The model has {n} outputs, but you passed {what}={value!r}")
+        return list(value)
+    return [value] * n
+
+
+class LossesContainer:
+    def __init__(self, loss, loss_weights, output_names: List[str]):
+        self.output_names = output_names
+        raw = _per_output(loss, output_names, "loss")
+        self.loss_fns = [None if l is None else losses_mod.get(l) for l in raw]
+        self._loss_objects = [None if f is None else f if isinstance(f, losses_mod.Loss)
+                              else losses_mod.LossFunctionWrapper(f, name=getattr(f, "__name__", None))
+                              for f in self.loss_fns]
+        if all(f is None for f in self.loss_fns):
+            raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
+        weights = _per_output(loss_weights, output_names, "loss_weights", default=1.0) \
+            if loss_weights is not None else [1.0] * len(output_names)
+        self.loss_weights = [1.0 if w is None else float(w) for w in weights]
+        multi = len(output_names) > 1
+        self.names = ["loss"] + ([f"{n}_loss" for n, f in zip(output_names, self.loss_fns) if f is not None]
+                                 if multi else [])
+        self.trackers = [metrics_mod.Mean(name=n) for n in self.names]
+
+    def __call__(self, y_true: list, y_pred: list, sample_weights: list, regularization: list):
+        total, per_output = 0.0, []
+        for fn, w, yt, yp, sw in zip(self._loss_objects, self.loss_weights, y_true, y_pred, sample_weights):
+            if fn is None:
+                continue
+            if yt is None:
+                raise ValueError("Target data is missing for an output that has a loss. Your model "
+                                 "has a loss for each output; pass targets for every output.")
+            value = fn(yt, yp, sample_weight=sw)
+            per_output.append(value)
+            total = total + w * value
+        if regularization:
+            total = total + torch.stack([torch.as_tensor(r, device=y_pred[0].device).to(y_pred[0].dtype).reshape(())
+                                         for r in regularization]).sum()
+        return total, per_output
+
+    def update_trackers(self, total, per_output, batch_size: int) -> None:
+        values = [total] + (per_output if len(self.trackers) > 1 else [])
+        for tracker, v in zip(self.trackers, values):
+            tracker.update_state(v.detach(), sample_weight=batch_size)
+
+
+class MetricsContainer:
+    def __init__(self, metrics, weighted_metrics, output_names: List[str], loss_fns):
+        self.output_names = output_names
+        self._metrics_arg = _per_output(metrics, output_names, "metrics", default=[])
+        self._weighted_arg = _per_output(weighted_metrics, output_names, "metrics", default=[]) \
+            if weighted_metrics is not None else [[] for _ in output_names]
+        self._loss_fns = loss_fns
+        self.built = False
+        self.per_output: List[list] = []  # for each output: list of (metric, weighted)
+
+    def build(self, y_true: list, y_pred: list) -> None:
+        multi = len(self.output_names) > 1
+        self.per_output = []
+        for i, name in enumerate(self.output_names):
+            entries = []
+            for arg, weighted in ((self._metrics_arg[i], False), (self._weighted_arg[i], True)):
+                items = arg if isinstance(arg, (list, tuple)) else [arg]
+                for m in items:
+                    if m is None or y_true[i] is None:
+                        continue
+                    metric = metrics_mod.resolve(m, tuple(y_true[i].shape), tuple(y_pred[i].shape),
+                                                 self._loss_fns[i])
+                    base = metric.name
+                    if weighted and not multi:
+                        metric._name_override = f"weighted_{base}"
+                    if multi:
+                        metric._name_override = f"{name}_{'weighted_' if weighted else ''}{base}"
+                    entries.append((metric, weighted))
+            self.per_output.append(entries)
+        self.built = True
+
+    @property
+    def metrics(self) -> list:
+        return [m for entries in self.per_output for m, _ in entries]
+
+    def update(self, y_true: list, y_pred: list, sample_weights: list) -> None:
+        for entries, yt, yp, sw in zip(self.per_output, y_true, y_pred, sample_weights):
+            for metric, weighted in entries:
+                metric.update_state(yt, yp, sample_weight=sw if weighted else None)
+
+
+def metric_name(metric) -> str:
+    return getattr(metric, "_name_override", None) or metric.name

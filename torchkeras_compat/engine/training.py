@@ -1,0 +1,483 @@
+"""``Model``: a Layer that can be compiled, trained, evaluated, used for prediction and saved.
+
+The loops follow tf.keras 2: ``fit`` runs epochs of train steps over batches from the one data
+adapter path, tracks the loss and metrics as running means on the device, and hands them to the
+callbacks; ``evaluate`` and ``predict`` reuse the same batching.
+"""
+import copy
+import math
+import warnings
+from typing import Optional
+
+import numpy as np
+import torch
+
+from .. import legacy
+from ..backend import config
+from . import data_adapter
+from .base_layer import CALL_CONTEXT, Layer, unique_name
+from .compile_utils import LossesContainer, MetricsContainer, metric_name
+
+
+class Model(Layer):
+    """Groups layers into an object with training and inference features.
+
+    ``Model(inputs, outputs)`` builds a functional model; subclass ``Model`` and define ``call``
+    for a model written imperatively. Keras 1's ``Model(input=, output=)`` works too.
+    """
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (len(args) >= 2 or "inputs" in kwargs or "input" in kwargs):
+            from .functional import Functional
+            return super().__new__(Functional)
+        return super().__new__(cls)
+
+    def __init__(self, *args, **kwargs):
+        legacy.translate("Model", kwargs)
+        inputs = kwargs.pop("inputs", args[0] if len(args) > 0 else None)
+        outputs = kwargs.pop("outputs", args[1] if len(args) > 1 else None)
+        name = kwargs.pop("name", args[2] if len(args) > 2 else None)
+        trainable = kwargs.pop("trainable", True)
+        default = "model" if inputs is not None else _snake(type(self).__name__)
+        super().__init__(name=name or unique_name(default), trainable=trainable,
+                         **{k: v for k, v in kwargs.items() if k in ("dtype",)})
+        self._init_set(_is_graph_network=False, optimizer=None, compiled_loss=None,
+                       compiled_metrics=None, stop_training=False, history=None,
+                       _is_compiled=False, _train_prepared=False, _regularized=[], _constrained=[])
+        if inputs is not None:
+            if outputs is None:
+                raise ValueError("A functional Model needs both `inputs` and `outputs`.")
+            self._init_graph_network(inputs, outputs)
+
+    def _init_graph_network(self, inputs, outputs):
+        raise NotImplementedError
+
+    # ------------------------------------------------------------ structure
+    @property
+    def layers(self) -> list:
+        return [m for m in self._sublayers() if isinstance(m, Layer)]
+
+    def get_layer(self, name: Optional[str] = None, index: Optional[int] = None) -> Layer:
+        """A layer by its name or its index in ``model.layers``."""
+        if index is not None and name is not None:
+            raise ValueError("Provide only a layer name or a layer index, not both.")
+        layers = self.layers
+        if index is not None:
+            if len(layers) <= index:
+                raise ValueError(f"Was asked to retrieve layer at index {index} but model only has "
+                                 f"{len(layers)} layers.")
+            return layers[index]
+        for layer in layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"No such layer: {name}. Existing layers are: {[l.name for l in layers]}.")
+
+    @property
+    def metrics_names(self) -> list:
+        if self.compiled_loss is None:
+            return []
+        names = list(self.compiled_loss.names)
+        if self.compiled_metrics is not None and self.compiled_metrics.built:
+            names += [metric_name(m) for m in self.compiled_metrics.metrics]
+        return names
+
+    @property
+    def metrics(self) -> list:
+        if self.compiled_loss is None:
+            return []
+        out = list(self.compiled_loss.trackers)
+        if self.compiled_metrics is not None and self.compiled_metrics.built:
+            out += self.compiled_metrics.metrics
+        return out
+
+    @property
+    def state_updates(self):
+        return []
+
+    def reset_states(self) -> None:
+        for layer in self._flatten_layers():
+            if hasattr(layer, "reset_states") and getattr(layer, "stateful", False):
+                layer.reset_states()
+
+    def reset_metrics(self) -> None:
+        for m in self.metrics:
+            m.reset_state()
+
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                show_trainable=False, layer_range=None) -> None:
+        from ..utils import layer_utils
+        layer_utils.print_summary(self, line_length=line_length, positions=positions,
+                                  print_fn=print_fn, expand_nested=expand_nested,
+                                  show_trainable=show_trainable)
+
+    def _device(self) -> torch.device:
+        return self._weight_device()
+
+    # ------------------------------------------------------------ compile
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
+                sample_weight_mode=None, weighted_metrics=None, run_eagerly=None,
+                steps_per_execution=None, jit_compile=None, target_tensors=None, **kwargs) -> None:
+        """Configure training: the optimizer, the loss(es) per output and the metrics."""
+        from .. import optimizers
+        if kwargs:
+            raise TypeError(f"Invalid keyword argument(s) in `compile()`: {tuple(kwargs)}. "
+                            "Valid keyword arguments include \"cloning\", \"experimental_run_tf_function\", "
+                            "\"distribute\", \"target_tensors\", or \"sample_weight_mode\".")
+        if target_tensors is not None:
+            raise NotImplementedError("compile(target_tensors=...) is not supported: pass the targets to fit().")
+        self._ensure_built_for("compile")
+        self.optimizer = optimizers.get(optimizer)
+        self.loss = loss
+        output_names = self._output_names()
+        self.compiled_loss = LossesContainer(loss, loss_weights, output_names)
+        self.compiled_metrics = MetricsContainer(metrics, weighted_metrics, output_names,
+                                                 self.compiled_loss.loss_fns)
+        self.sample_weight_mode = sample_weight_mode
+        self._jit_compile = bool(jit_compile)
+        self._run_eagerly = run_eagerly
+        self._is_compiled = True
+        self._train_prepared = False
+
+    def _output_names(self) -> list:
+        names = getattr(self, "output_names", None)
+        return list(names) if names else ["output_1"]
+
+    def _ensure_built_for(self, what: str) -> None:
+        """Subclassed and deferred models may compile before they are built; that is fine."""
+
+    def _assert_compiled(self, what: str) -> None:
+        if not self._is_compiled:
+            raise RuntimeError(f"You must compile your model before {what}. "
+                               "Use `model.compile(optimizer, loss)`.")
+
+    # ------------------------------------------------------------ data preparation
+    def _standardize(self, x, y=None, sample_weight=None, class_weight=None, check_targets=True):
+        """Arrays as tensors in the model's input/output order, with Keras's shape checks."""
+        x_list = self._inputs_as_list(x)
+        x_list = [data_adapter.to_tensor(a, "x") for a in x_list]
+        self._maybe_build_from_data(x_list)
+        self._check_input_shapes(x_list)
+        y_list = None if y is None else [None if a is None else data_adapter.to_tensor(a, "y")
+                                          for a in self._outputs_as_list(y)]
+        sw_list = self._sample_weights(y_list, sample_weight, class_weight)
+        return x_list, y_list, sw_list
+
+    def _inputs_as_list(self, x) -> list:
+        names = getattr(self, "input_names", None)
+        if isinstance(x, dict):
+            if not names:
+                return list(x.values())
+            missing = [n for n in names if n not in x]
+            if missing:
+                raise ValueError(f"No data provided for \"{missing[0]}\". Need data for each key in: {names}")
+            return [x[n] for n in names]
+        if isinstance(x, (list, tuple)) and names is not None and len(names) > 1:
+            if len(x) != len(names):
+                raise ValueError(f"Error when checking model input: the list of Numpy arrays that you "
+                                 f"are passing to your model is not the size the model expected. Expected "
+                                 f"to see {len(names)} array(s), but instead got {len(x)} arrays.")
+            return list(x)
+        if isinstance(x, (list, tuple)) and x and all(hasattr(a, "shape") for a in x) \
+                and names is not None and len(names) == 1 and len(x) == 1:
+            return [x[0]]
+        return [x]
+
+    def _outputs_as_list(self, y) -> list:
+        names = self._output_names()
+        if isinstance(y, dict):
+            unknown = [k for k in y if k not in names]
+            if unknown:
+                raise ValueError(f"Found unexpected keys that do not correspond to any Model output: "
+                                 f"{unknown}. Expected: {names}")
+            return [y.get(n) for n in names]
+        if isinstance(y, (list, tuple)) and len(names) > 1:
+            if len(y) != len(names):
+                raise ValueError(f"Error when checking model target: the list of Numpy arrays that you "
+                                 f"are passing to your model is not the size the model expected. Expected "
+                                 f"to see {len(names)} array(s), but instead got {len(y)} arrays.")
+            return list(y)
+        if isinstance(y, (list, tuple)) and len(y) == 1 and hasattr(y[0], "shape"):
+            return [y[0]]
+        return [y]
+
+    def _sample_weights(self, y_list, sample_weight, class_weight) -> list:
+        n_out = len(self._output_names())
+        if sample_weight is None:
+            sws = [None] * n_out
+        elif isinstance(sample_weight, dict):
+            sws = [sample_weight.get(n) for n in self._output_names()]
+        elif isinstance(sample_weight, (list, tuple)) and n_out > 1:
+            sws = list(sample_weight)
+        else:
+            sws = [sample_weight] * n_out
+        sws = [None if s is None else data_adapter.to_tensor(np.asarray(s, dtype=config.floatx()), "sample_weight")
+               for s in sws]
+        if class_weight is not None and y_list is not None:
+            cws = class_weight if isinstance(class_weight, dict) and all(
+                k in self._output_names() for k in class_weight) and n_out > 1 else None
+            for i, yt in enumerate(y_list):
+                cw = cws.get(self._output_names()[i]) if cws is not None else class_weight
+                if cw is None or yt is None:
+                    continue
+                classes = yt.argmax(-1) if yt.ndim > 1 and yt.shape[-1] > 1 else yt.reshape(len(yt), -1)[:, 0].round().long()
+                table = torch.zeros(int(max(max(cw.keys()), int(classes.max())) + 1))
+                table[:] = 1.0
+                for k, v in cw.items():
+                    table[int(k)] = float(v)
+                weights = table[classes.long()].to(config.torch_dtype())
+                sws[i] = weights if sws[i] is None else sws[i] * weights
+        return sws
+
+    def _maybe_build_from_data(self, x_list) -> None:
+        """Deferred-build models (Sequential without input shape, subclassed) build on first data."""
+
+    def _check_input_shapes(self, x_list) -> None:
+        inputs = getattr(self, "inputs", None)
+        if not inputs:
+            return
+        for t, a, name in zip(inputs, x_list, self.input_names):
+            expected = t.shape[1:]
+            got = tuple(a.shape[1:])
+            if len(expected) != len(got):
+                raise ValueError(f"Error when checking input: expected {name} to have {len(t.shape)} "
+                                 f"dimensions, but got array with shape {tuple(a.shape)}")
+            if any(e is not None and e != g for e, g in zip(expected, got)):
+                raise ValueError(f"Error when checking input: expected {name} to have shape "
+                                 f"{_fmt_shape(expected)} but got array with shape {_fmt_shape(got)}")
+
+    # ------------------------------------------------------------ one step
+    def _forward(self, x_list, training: bool):
+        x = x_list[0] if len(x_list) == 1 and not self._takes_input_list() else x_list
+        return self(x, training=training)
+
+    def _takes_input_list(self) -> bool:
+        inputs = getattr(self, "_nested_inputs", None)
+        return isinstance(inputs, (list, tuple)) or (inputs is None and False)
+
+    def _as_output_list(self, y_pred) -> list:
+        if isinstance(y_pred, dict):
+            return [y_pred[n] for n in self._output_names()]
+        return list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]
+
+    def _regularization_losses(self, call_losses) -> list:
+        reg = [w.regularizer(w.value()) for w in self._regularized]
+        return reg + call_losses
+
+    def _prepare_training(self) -> None:
+        params = [w.param for w in self.trainable_weights if w.param.requires_grad]
+        self.optimizer.build(params)
+        all_weights = self._all_weights()
+        self._regularized = [w for w in all_weights if w.regularizer is not None]
+        self._constrained = [w for w in all_weights if w.constraint is not None and w.trainable]
+        self._train_prepared = True
+
+    def _prepare_eval(self) -> None:
+        all_weights = self._all_weights()
+        self._regularized = [w for w in all_weights if w.regularizer is not None]
+
+    def train_step(self, x_list, y_list, sw_list):
+        """One optimisation step on a batch; returns the total loss (a 0-d tensor)."""
+        if not self._train_prepared:
+            self._prepare_training()
+        CALL_CONTEXT.losses = call_losses = []
+        try:
+            y_pred = self._as_output_list(self._forward(x_list, training=True))
+        finally:
+            CALL_CONTEXT.losses = None
+        total, per_output = self.compiled_loss(y_list, y_pred, sw_list,
+                                               self._regularization_losses(call_losses))
+        self.optimizer.zero_grad(set_to_none=True)
+        total.backward()
+        self.optimizer.step()
+        if self._constrained:
+            with torch.no_grad():
+                for w in self._constrained:
+                    w.assign(w.constraint(w.value()))
+        self._update_metrics(total, per_output, y_list, y_pred, sw_list)
+        return total
+
+    def test_step(self, x_list, y_list, sw_list):
+        with torch.no_grad():
+            CALL_CONTEXT.losses = call_losses = []
+            try:
+                y_pred = self._as_output_list(self._forward(x_list, training=False))
+            finally:
+                CALL_CONTEXT.losses = None
+            total, per_output = self.compiled_loss(y_list, y_pred, sw_list,
+                                                   self._regularization_losses(call_losses))
+            self._update_metrics(total, per_output, y_list, y_pred, sw_list)
+        return total
+
+    def _update_metrics(self, total, per_output, y_list, y_pred, sw_list) -> None:
+        with torch.no_grad():
+            batch = int(y_pred[0].shape[0])
+            self.compiled_loss.update_trackers(total, per_output, batch)
+            if not self.compiled_metrics.built:
+                self.compiled_metrics.build(y_list, y_pred)
+            self.compiled_metrics.update(y_list, [p.detach() for p in y_pred], sw_list)
+
+    def _logs(self) -> dict:
+        return {metric_name(m): m.result() for m in self.metrics}
+
+    def _to_device(self, batch):
+        device = self._device()
+        non_blocking = device.type == "cuda"
+
+        def move(t):
+            if not torch.is_tensor(t):
+                t = data_adapter.to_tensor(t)
+            return t.to(device, non_blocking=non_blocking)
+        return data_adapter.map_structure(move, batch)
+
+    # ------------------------------------------------------------ fit
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1, max_queue_size=10, workers=1,
+            use_multiprocessing=False, **kwargs):
+        """Train for ``epochs`` epochs; returns a ``History`` with ``history.history``."""
+        from .training_loop import run_fit
+        legacy.translate("fit", kwargs)
+        epochs = kwargs.pop("epochs", epochs)
+        if kwargs:
+            raise TypeError(f"fit() got an unexpected keyword argument {sorted(kwargs)[0]!r}")
+        self._assert_compiled("training it")
+        return run_fit(self, x, y, batch_size, epochs, verbose, callbacks, validation_split,
+                       validation_data, shuffle, class_weight, sample_weight, initial_epoch,
+                       steps_per_epoch, validation_steps, validation_batch_size, validation_freq,
+                       max_queue_size, workers, use_multiprocessing)
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None, steps=None,
+                 callbacks=None, max_queue_size=10, workers=1, use_multiprocessing=False,
+                 return_dict=False, **kwargs):
+        """Loss and metrics on the given data: a scalar when there is only the loss, else a list."""
+        from .training_loop import run_evaluate
+        if kwargs:
+            raise TypeError(f"evaluate() got an unexpected keyword argument {sorted(kwargs)[0]!r}")
+        self._assert_compiled("evaluating it")
+        return run_evaluate(self, x, y, batch_size, verbose, sample_weight, steps, callbacks,
+                            max_queue_size, workers, use_multiprocessing, return_dict)
+
+    def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None, max_queue_size=10,
+                workers=1, use_multiprocessing=False):
+        """Outputs for the inputs ``x`` as numpy arrays (a list for several outputs)."""
+        from .training_loop import run_predict
+        return run_predict(self, x, batch_size, verbose, steps, callbacks, max_queue_size, workers,
+                           use_multiprocessing)
+
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, reset_metrics=True,
+                       return_dict=False):
+        from .training_loop import run_on_batch
+        self._assert_compiled("training it")
+        return run_on_batch(self, x, y, sample_weight, class_weight, reset_metrics, return_dict, train=True)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, reset_metrics=True, return_dict=False):
+        from .training_loop import run_on_batch
+        self._assert_compiled("evaluating it")
+        return run_on_batch(self, x, y, sample_weight, None, reset_metrics, return_dict, train=False)
+
+    def predict_on_batch(self, x):
+        x_list, _, _ = self._standardize(x)
+        self.eval()
+        with torch.no_grad():
+            out = self._as_output_list(self._forward(self._to_device(x_list), training=False))
+        out = [o.detach().cpu().numpy() for o in out]
+        return out[0] if len(out) == 1 else out
+
+    # ------------------------------------------------------------ Keras 1/2.0 spellings
+    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1, callbacks=None,
+                      validation_data=None, validation_steps=None, validation_freq=1,
+                      class_weight=None, max_queue_size=10, workers=1, use_multiprocessing=False,
+                      shuffle=True, initial_epoch=0, **kwargs):
+        """Deprecated in Keras 2.4: ``fit`` takes generators. Kept for old scripts."""
+        legacy.translate("fit_generator", kwargs)
+        if "samples_per_epoch" in kwargs:  # Keras 1 counted samples; Keras 2.2 divided by batch size
+            samples = kwargs.pop("samples_per_epoch")
+            legacy._warn_once("fit_generator", "samples_per_epoch", "steps_per_epoch")
+            bs = getattr(generator, "batch_size", None)
+            steps_per_epoch = samples // bs if bs else samples
+        epochs = kwargs.pop("epochs", epochs)
+        validation_steps = kwargs.pop("validation_steps", validation_steps)
+        workers = kwargs.pop("workers", workers)
+        use_multiprocessing = kwargs.pop("use_multiprocessing", use_multiprocessing)
+        max_queue_size = kwargs.pop("max_queue_size", max_queue_size)
+        if kwargs:
+            raise TypeError(f"fit_generator() got an unexpected keyword argument {sorted(kwargs)[0]!r}")
+        return self.fit(generator, steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose,
+                        callbacks=callbacks, validation_data=validation_data,
+                        validation_steps=validation_steps, validation_freq=validation_freq,
+                        class_weight=class_weight, max_queue_size=max_queue_size, workers=workers,
+                        use_multiprocessing=use_multiprocessing, shuffle=shuffle,
+                        initial_epoch=initial_epoch)
+
+    def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10, workers=1,
+                           use_multiprocessing=False, verbose=0, **kwargs):
+        legacy.translate("evaluate_generator", kwargs)
+        steps = kwargs.pop("steps", steps)
+        workers = kwargs.pop("workers", workers)
+        if kwargs:
+            raise TypeError(f"evaluate_generator() got an unexpected keyword argument {sorted(kwargs)[0]!r}")
+        return self.evaluate(generator, steps=steps, callbacks=callbacks, max_queue_size=max_queue_size,
+                             workers=workers, use_multiprocessing=use_multiprocessing, verbose=verbose)
+
+    def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10, workers=1,
+                          use_multiprocessing=False, verbose=0, **kwargs):
+        legacy.translate("predict_generator", kwargs)
+        steps = kwargs.pop("steps", steps)
+        workers = kwargs.pop("workers", workers)
+        if kwargs:
+            raise TypeError(f"predict_generator() got an unexpected keyword argument {sorted(kwargs)[0]!r}")
+        return self.predict(generator, steps=steps, callbacks=callbacks, max_queue_size=max_queue_size,
+                            workers=workers, use_multiprocessing=use_multiprocessing, verbose=verbose)
+
+    def predict_proba(self, x, batch_size=32, verbose=0):
+        """Keras 1/2.0 Sequential method: the predicted probabilities (a warning if not in [0, 1])."""
+        preds = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if preds.min() < 0.0 or preds.max() > 1.0:
+            warnings.warn("Network returning invalid probability values. The last layer might not "
+                          "normalize predictions into probabilities (like softmax or sigmoid would).")
+        return preds
+
+    def predict_classes(self, x, batch_size=32, verbose=0):
+        """Keras 1/2.0 Sequential method: argmax for several classes, a 0.5 threshold for one."""
+        proba = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if proba.shape[-1] > 1:
+            return proba.argmax(axis=-1)
+        return (proba > 0.5).astype("int32")
+
+    # ------------------------------------------------------------ saving
+    def save(self, filepath, overwrite=True, include_optimizer=True, save_format=None,
+             signatures=None, options=None, save_traces=True, **kwargs):
+        from ..saving import save_model
+        save_model(self, filepath, overwrite=overwrite, include_optimizer=include_optimizer,
+                   save_format=save_format, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, save_format=None, options=None):
+        from ..saving import save_weights
+        save_weights(self, filepath, overwrite=overwrite, save_format=save_format)
+
+    def load_weights(self, filepath, by_name=False, skip_mismatch=False, options=None):
+        from ..saving import load_weights
+        return load_weights(self, filepath, by_name=by_name, skip_mismatch=skip_mismatch)
+
+    def to_json(self, **kwargs) -> str:
+        from ..saving import model_config
+        return model_config.to_json(self, **kwargs)
+
+    def to_yaml(self, **kwargs):
+        raise RuntimeError("Method `model.to_yaml()` has been removed due to security risk of "
+                           "arbitrary code execution. Please use `model.to_json()` instead.")
+
+    def get_config(self):
+        raise NotImplementedError(
+            f"Model {self.name} is a subclassed model: its structure lives in Python code, not in a "
+            "config. Implement get_config() on your subclass to save it, or save weights only.")
+
+
+def _snake(name: str) -> str:
+    from .base_layer import to_snake_case
+    return to_snake_case(name)
+
+
+def _fmt_shape(shape) -> str:
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"

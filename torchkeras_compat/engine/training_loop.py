@@ -1,0 +1,262 @@
+"""The loops behind ``fit``, ``evaluate``, ``predict`` and the ``*_on_batch`` methods.
+
+Batches come from the one data adapter path; losses and metrics accumulate on the device and are
+read (a host sync) only at epoch ends, when a callback needs batch values, or when the progress bar
+redraws.
+"""
+import math
+import warnings
+
+import numpy as np
+import torch
+
+from .. import callbacks as callbacks_mod
+from . import data_adapter
+from .compile_utils import metric_name
+
+
+def _handler(model, x, y, sample_weight, class_weight, batch_size, shuffle, steps, workers,
+             use_multiprocessing, max_queue_size, for_predict=False):
+    """Wrap any supported input kind into a batch source for the model."""
+    if data_adapter.is_iterator_input(x):
+        if y is not None:
+            raise ValueError("`y` argument is not supported when using a generator, a "
+                             "keras.utils.Sequence or a torch Dataset as input; yield (x, y) instead.")
+        source = data_adapter.wrap_torch_dataset(x, batch_size, shuffle)
+        return data_adapter.IteratorHandler(source, steps, workers, use_multiprocessing,
+                                            max_queue_size, shuffle=bool(shuffle), for_predict=for_predict), True
+    if x is None:
+        raise ValueError("No input data: pass `x` (and `y` for training).")
+    x_list, y_list, sw_list = model._standardize(x, y, sample_weight, class_weight)
+    if not for_predict and (y_list is None or all(t is None for t in y_list)):
+        raise ValueError("Target data is missing: pass `y` to fit/evaluate, or a generator that "
+                         "yields (x, y) tuples.")
+    handler = data_adapter.ArrayHandler(x_list, y_list, sw_list, batch_size or 32,
+                                        shuffle=shuffle, steps=steps)
+    return handler, False
+
+
+def _standardize_batch(model, batch, class_weight=None):
+    x, y, sw = batch
+    if torch.is_tensor(x) and torch.is_tensor(y) and sw is None and class_weight is None \
+            and len(getattr(model, "input_names", ()) or ()) <= 1 and len(model._output_names()) == 1:
+        x_list, y_list, sw_list = [data_adapter.to_tensor(x)], [data_adapter.to_tensor(y)], [None]
+        model._maybe_build_from_data(x_list)
+    else:
+        x_list, y_list, sw_list = model._standardize(x, y, sw, class_weight)
+    return model._to_device((x_list, y_list, sw_list))
+
+
+def _batch_size_of(x_list) -> int:
+    return int(data_adapter.flatten(x_list)[0].shape[0])
+
+
+def _float_logs(logs) -> dict:
+    return {k: float(v) for k, v in logs.items()}
+
+
+def _callbacks(model, callbacks, verbose, epochs, steps, add_history):
+    if isinstance(callbacks, callbacks_mod.CallbackList):
+        return callbacks
+    return callbacks_mod.CallbackList(callbacks, add_history=add_history, add_progbar=verbose != 0,
+                                      model=model, verbose=verbose, epochs=epochs, steps=steps)
+
+
+def _split_validation(model, x, y, sample_weight, validation_split):
+    if data_adapter.is_iterator_input(x):
+        raise ValueError("`validation_split` is only supported for Tensors or NumPy arrays, "
+                         f"found following types in the input: {type(x).__name__}")
+    x_list = model._inputs_as_list(x)
+    y_list = model._outputs_as_list(y)
+    sw_list = None if sample_weight is None else (list(sample_weight) if isinstance(sample_weight, (list, tuple)) else [sample_weight])
+    n = data_adapter.num_samples(x_list)
+    split_at = int(n * (1.0 - validation_split))
+    if split_at == 0 or split_at == n:
+        raise ValueError(f"Training data contains {split_at} samples, which is not sufficient to split it "
+                         f"into a validation and training set as specified by `validation_split={validation_split}`. "
+                         "Either provide more data, or a different value for the `validation_split` argument.")
+    head = lambda a: a[:split_at]  # noqa: E731
+    tail = lambda a: a[split_at:]  # noqa: E731
+    train = (data_adapter.map_structure(head, x_list), data_adapter.map_structure(head, y_list),
+             None if sw_list is None else data_adapter.map_structure(head, sw_list))
+    val = (data_adapter.map_structure(tail, x_list), data_adapter.map_structure(tail, y_list),
+           None if sw_list is None else data_adapter.map_structure(tail, sw_list))
+    unwrap = lambda s: s[0] if s is not None and len(s) == 1 else s  # noqa: E731
+    return tuple(unwrap(s) for s in train), tuple(unwrap(s) for s in val)
+
+
+def _unpack_validation(validation_data):
+    if data_adapter.is_iterator_input(validation_data):
+        return validation_data, None, None
+    if isinstance(validation_data, (list, tuple)) and len(validation_data) in (2, 3):
+        return tuple(validation_data) + (None,) * (3 - len(validation_data))
+    raise ValueError("When passing validation_data, it must contain 2 (x_val, y_val) or 3 "
+                     f"(x_val, y_val, val_sample_weights) items, however it contains "
+                     f"{len(validation_data) if hasattr(validation_data, '__len__') else validation_data} items")
+
+
+def _should_validate(validation_freq, epoch: int) -> bool:
+    if isinstance(validation_freq, int):
+        return (epoch + 1) % validation_freq == 0
+    return (epoch + 1) in validation_freq
+
+
+# ---------------------------------------------------------------- fit
+def run_fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data,
+            shuffle, class_weight, sample_weight, initial_epoch, steps_per_epoch, validation_steps,
+            validation_batch_size, validation_freq, max_queue_size, workers, use_multiprocessing):
+    if validation_split and validation_data is None:
+        (x, y, sample_weight), validation_data = _split_validation(model, x, y, sample_weight, validation_split)
+    handler, from_iterator = _handler(model, x, y, sample_weight, class_weight, batch_size, shuffle,
+                                      steps_per_epoch, workers, use_multiprocessing, max_queue_size)
+    model._train_prepared = False
+    val = _unpack_validation(validation_data) if validation_data is not None else None
+    cbs = _callbacks(model, callbacks, verbose, epochs, handler.steps, add_history=True)
+    model.stop_training = False
+    model.train(True)
+    training_logs = None
+    cbs.on_train_begin()
+    try:
+        for epoch in range(initial_epoch, epochs):
+            model.reset_metrics()
+            cbs.on_epoch_begin(epoch)
+            batch_logs = _run_epoch(model, handler, cbs, epoch, from_iterator, class_weight)
+            if batch_logs is None:  # the data ran dry before the first batch
+                break
+            epoch_logs = _float_logs(batch_logs)
+            if val is not None and _should_validate(validation_freq, epoch):
+                val_logs = run_evaluate(model, val[0], val[1], validation_batch_size or batch_size, 0,
+                                        val[2], validation_steps, cbs, max_queue_size, workers,
+                                        use_multiprocessing, True, _inside_fit=True)
+                model.train(True)
+                epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
+            cbs.on_epoch_end(epoch, epoch_logs)
+            training_logs = epoch_logs
+            if model.stop_training or getattr(handler, "exhausted", False):
+                break
+    except KeyboardInterrupt:
+        warnings.warn("Training interrupted by the user (Ctrl-C): the weights and the history so far are kept.")
+    finally:
+        model.train(False)
+    cbs.on_train_end(logs=training_logs)
+    return model.history
+
+
+def _run_epoch(model, handler, cbs, epoch, from_iterator, class_weight):
+    want_batch_logs = cbs._should_call["train"]
+    logs = None
+    for step, batch in enumerate(handler.batches(epoch)):
+        if want_batch_logs:
+            cbs.on_train_batch_begin(step)
+        if from_iterator:
+            x_list, y_list, sw_list = _standardize_batch(model, batch, class_weight)
+        else:
+            x_list, y_list, sw_list = model._to_device(batch)
+        try:
+            model.train_step(x_list, y_list, sw_list)
+        except KeyboardInterrupt:
+            raise
+        logs = model._logs()
+        if want_batch_logs:
+            cbs.on_train_batch_end(step, logs)
+        if model.stop_training:
+            break
+    if logs is None and from_iterator:
+        return None
+    return logs if logs is not None else model._logs()
+
+
+# ---------------------------------------------------------------- evaluate
+def run_evaluate(model, x, y, batch_size, verbose, sample_weight, steps, callbacks, max_queue_size,
+                 workers, use_multiprocessing, return_dict, _inside_fit=False):
+    handler, from_iterator = _handler(model, x, y, sample_weight, None, batch_size, False, steps,
+                                      workers, use_multiprocessing, max_queue_size)
+    cbs = _callbacks(model, callbacks, verbose, 1, handler.steps, add_history=False)
+    if not _inside_fit:
+        model._prepare_eval()
+    model.eval()
+    model.reset_metrics()
+    cbs.on_test_begin()
+    want_batch_logs = cbs._should_call["test"]
+    logs = None
+    for step, batch in enumerate(handler.batches(0)):
+        if want_batch_logs:
+            cbs.on_test_batch_begin(step)
+        if from_iterator:
+            x_list, y_list, sw_list = _standardize_batch(model, batch)
+        else:
+            x_list, y_list, sw_list = model._to_device(batch)
+        model.test_step(x_list, y_list, sw_list)
+        logs = model._logs()
+        if want_batch_logs:
+            cbs.on_test_batch_end(step, logs)
+    if logs is None:
+        raise ValueError("Unexpected result of `evaluate`: no batches were processed; "
+                         "the data is empty or the generator yielded nothing.")
+    logs = _float_logs(logs)
+    cbs.on_test_end(logs)
+    if return_dict:
+        return logs
+    values = [logs[n] for n in model.metrics_names]
+    return values[0] if len(values) == 1 else values
+
+
+# ---------------------------------------------------------------- predict
+def run_predict(model, x, batch_size, verbose, steps, callbacks, max_queue_size, workers,
+                use_multiprocessing):
+    handler, from_iterator = _handler(model, x, None, None, None, batch_size, False, steps,
+                                      workers, use_multiprocessing, max_queue_size, for_predict=True)
+    cbs = _callbacks(model, callbacks, verbose, 1, handler.steps, add_history=False)
+    model.eval()
+    cbs.on_predict_begin()
+    want_batch_logs = cbs._should_call["predict"]
+    chunks = None
+    with torch.no_grad():
+        for step, batch in enumerate(handler.batches(0)):
+            if want_batch_logs:
+                cbs.on_predict_batch_begin(step)
+            xb = batch[0]
+            if from_iterator:
+                x_list, _, _ = model._standardize(xb)
+            else:
+                x_list = xb
+            x_list = model._to_device(x_list)
+            out = model._as_output_list(model._forward(x_list, training=False))
+            out = [o.detach() for o in out]
+            if chunks is None:
+                chunks = [[] for _ in out]
+            for c, o in zip(chunks, out):
+                c.append(o)
+            if want_batch_logs:
+                cbs.on_predict_batch_end(step, {"outputs": out})
+    if chunks is None:
+        raise ValueError("Unexpected result of `predict`: no batches were processed; "
+                         "the data is empty or the generator yielded nothing.")
+    results = [torch.cat(c).cpu().numpy() for c in chunks]
+    cbs.on_predict_end()
+    return results[0] if len(results) == 1 else results
+
+
+# ---------------------------------------------------------------- on batch
+def run_on_batch(model, x, y, sample_weight, class_weight, reset_metrics, return_dict, train):
+    x_list, y_list, sw_list = model._standardize(x, y, sample_weight, class_weight)
+    if y_list is None:
+        raise ValueError("Target data is missing: pass `y`.")
+    x_list, y_list, sw_list = model._to_device((x_list, y_list, sw_list))
+    if train:
+        model.train(True)
+        if reset_metrics:
+            model.reset_metrics()
+        model.train_step(x_list, y_list, sw_list)
+        model.train(False)
+    else:
+        model._prepare_eval()
+        model.eval()
+        if reset_metrics:
+            model.reset_metrics()
+        model.test_step(x_list, y_list, sw_list)
+    logs = _float_logs(model._logs())
+    if return_dict:
+        return logs
+    values = [logs[n] for n in model.metrics_names]
+    return values[0] if len(values) == 1 else values
