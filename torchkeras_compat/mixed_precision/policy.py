@@ -23,6 +23,18 @@ _FLOATING = ("float16", "bfloat16", "float32", "float64")
 _MIXED = {"mixed_float16": "float16", "mixed_bfloat16": "bfloat16"}
 
 
+def _removed_policy_message(name: str) -> str:
+    """TF 2.0's '*_float32_vars' policies: which current policy replaces each."""
+    message = "Policies ending in '_float32_vars' have been removed from TensorFlow."
+    replacement = {"infer_float32_vars": "'mixed_float16' or 'mixed_bfloat16'",
+                   "infer_with_float32_vars": "'mixed_float16' or 'mixed_bfloat16'",
+                   "float16_with_float32_vars": "'mixed_float16'",
+                   "bfloat16_with_float32_vars": "'mixed_bfloat16'"}.get(name)
+    if replacement:
+        message += f" Please use the {replacement} policy instead."
+    return message + f" Got policy name: '{name}'"
+
+
 def _canonical_dtype(name) -> Optional[str]:
     if isinstance(name, torch.dtype):
         name = config.dtype_name(name)
@@ -54,9 +66,7 @@ class Policy:
     @staticmethod
     def _parse_name(name: str):
         if name.endswith("_float32_vars"):
-            raise ValueError("Policies ending in '_float32_vars' have been removed from "
-                             "TensorFlow. Please use the 'mixed_float16' or 'mixed_bfloat16' "
-                             f"policy instead. Got policy name: '{name}'")
+            raise ValueError(_removed_policy_message(name))
         if name in _MIXED:
             return _MIXED[name], "float32"
         if name == "_infer":
