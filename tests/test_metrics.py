@@ -1,0 +1,128 @@
+"""Metrics against values recorded from tf_keras 2.21 (tests/fixtures/make_numerics.py)."""
+import os
+
+import numpy as np
+import pytest
+import torch
+
+from torchkeras_compat import losses, metrics
+
+REF = np.load(os.path.join(os.path.dirname(__file__), "fixtures", "numerics.npz"))
+I = {k[len("met.in."):]: REF[k] for k in REF.files if k.startswith("met.in.")}
+y, p, y2, p2, sw = I["y"], I["p"], I["y2"], I["p2"], I["sw"]
+oh, probs = I["oh"], I["probs"]
+M = metrics
+CASES = {
+    "auc": (lambda: M.AUC(), [(y, p)]),
+    "auc_2": (lambda: M.AUC(), [(y, p), (y2, p2)]),
+    "auc_pr": (lambda: M.AUC(curve="PR"), [(y, p)]),
+    "auc_pr_majoring": (lambda: M.AUC(curve="PR", summation_method="majoring"), [(y, p)]),
+    "auc_11": (lambda: M.AUC(num_thresholds=11), [(y, p)]),
+    "auc_minoring": (lambda: M.AUC(summation_method="minoring"), [(y, p)]),
+    "auc_sw": (lambda: M.AUC(), [(y, p, sw)]),
+    "auc_thresholds": (lambda: M.AUC(thresholds=[0.2, 0.5, 0.7]), [(y, p)]),
+    "precision": (lambda: M.Precision(), [(y, p)]),
+    "precision_sw": (lambda: M.Precision(thresholds=0.3), [(y, p, sw)]),
+    "recall": (lambda: M.Recall(thresholds=[0.3, 0.7]), [(y, p)]),
+    "tp": (lambda: M.TruePositives(), [(y, p)]),
+    "fp": (lambda: M.FalsePositives(), [(y, p)]),
+    "tn": (lambda: M.TrueNegatives(), [(y, p)]),
+    "fn": (lambda: M.FalseNegatives(thresholds=0.6), [(y, p)]),
+    "precision_top2": (lambda: M.Precision(top_k=2), [(oh, probs)]),
+    "recall_class1": (lambda: M.Recall(class_id=1), [(oh, probs)]),
+    "binary_accuracy": (lambda: M.BinaryAccuracy(threshold=0.6), [(y, p)]),
+    "accuracy": (lambda: M.Accuracy(), [(I["seg_true"], I["seg_pred"])]),
+    "categorical_accuracy": (lambda: M.CategoricalAccuracy(), [(oh, probs)]),
+    "sparse_categorical_accuracy": (lambda: M.SparseCategoricalAccuracy(), [(oh.argmax(-1), probs)]),
+    "top_k2": (lambda: M.TopKCategoricalAccuracy(k=2), [(oh, probs)]),
+    "sparse_top_k2": (lambda: M.SparseTopKCategoricalAccuracy(k=2), [(oh.argmax(-1), probs)]),
+    "mean_iou": (lambda: M.MeanIoU(num_classes=3), [(I["seg_true"], I["seg_pred"])]),
+    "mean": (lambda: M.Mean(), [(p, sw), (y,)]),
+    "sum": (lambda: M.Sum(), [(p,)]),
+    "mse": (lambda: M.MeanSquaredError(), [(y, p), (y2, p2)]),
+    "mae_sw": (lambda: M.MeanAbsoluteError(), [(y.reshape(-1, 3), p.reshape(-1, 3), sw[:10])]),
+    "rmse": (lambda: M.RootMeanSquaredError(), [(y, p)]),
+    "cosine": (lambda: M.CosineSimilarity(), [(oh, probs)]),
+    "logcosh": (lambda: M.LogCoshError(), [(oh, probs)]),
+    "bce": (lambda: M.BinaryCrossentropy(), [(y, p)]),
+    "cce": (lambda: M.CategoricalCrossentropy(), [(oh, probs)]),
+    "scce": (lambda: M.SparseCategoricalCrossentropy(), [(oh.argmax(-1), probs)]),
+    "kld": (lambda: M.KLDivergence(), [(oh, probs)]),
+    "poisson": (lambda: M.Poisson(), [(oh, probs)]),
+    "hinge": (lambda: M.Hinge(), [(oh, probs)]),
+    "mape": (lambda: M.MeanAbsolutePercentageError(), [(oh + 1, probs)]),
+}
+
+
+@pytest.mark.parametrize("key", list(CASES))
+def test_stateful_metric_matches_keras(key):
+    make, updates = CASES[key]
+    m = make()
+    for args in updates:
+        m.update_state(*args)
+    np.testing.assert_allclose(m.result().numpy(), REF["met.state." + key], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("key,call", [
+    ("binary_accuracy", lambda: M.binary_accuracy(oh, probs)),
+    ("categorical_accuracy", lambda: M.categorical_accuracy(oh, probs)),
+    ("sparse_categorical_accuracy", lambda: M.sparse_categorical_accuracy(oh.argmax(-1), probs)),
+    ("sparse_categorical_accuracy_n1", lambda: M.sparse_categorical_accuracy(oh.argmax(-1)[:, None], probs)),
+    ("top_k2", lambda: M.top_k_categorical_accuracy(oh, probs, k=2)),
+    ("sparse_top_k2", lambda: M.sparse_top_k_categorical_accuracy(oh.argmax(-1), probs, k=2)),
+])
+def test_metric_functions(key, call):
+    np.testing.assert_allclose(call().numpy(), REF["met.fn." + key], rtol=1e-6)
+
+
+def test_top_k_counts_ties_as_inside():
+    tie = np.array([[0.3, 0.3, 0.3, 0.1]], "float32")
+    assert float(M.sparse_top_k_categorical_accuracy(np.array([2]), tie, k=1)[0]) == 1.0
+
+
+def test_reset_call_and_names():
+    m = M.AUC()
+    m.update_state(y, p)
+    m.reset_states()
+    assert float(m.result()) == 0.0
+    acc = M.BinaryAccuracy()
+    assert float(acc([1.0, 0.0], [0.9, 0.7])) == pytest.approx(0.5)
+    assert (acc.name, M.MeanIoU(3).name, M.AUC().name, M.Mean().name) == \
+        ("binary_accuracy", "mean_io_u", "auc", "mean")
+    assert M.BinaryAccuracy(threshold=0.7).get_config() == {"threshold": 0.7, "name": "binary_accuracy",
+                                                          "dtype": "float32"}
+
+
+@pytest.mark.parametrize("ident,yt,yp,fn,name", [
+    ("accuracy", (8, 1), (8, 1), M.binary_accuracy, "accuracy"),
+    ("acc", (8,), (8, 1), M.binary_accuracy, "acc"),
+    ("accuracy", (8,), (8, 3), M.sparse_categorical_accuracy, "accuracy"),
+    ("acc", (8, 1), (8, 3), M.sparse_categorical_accuracy, "acc"),
+    ("accuracy", (8, 3), (8, 3), M.categorical_accuracy, "accuracy"),
+    ("ce", (8, 3), (8, 3), losses.categorical_crossentropy, "ce"),
+    ("crossentropy", (8,), (8, 3), losses.sparse_categorical_crossentropy, "crossentropy"),
+    ("mae", (8, 3), (8, 3), losses.mean_absolute_error, "mae"),
+    (losses.mean_absolute_error, (8, 3), (8, 3), losses.mean_absolute_error, "mean_absolute_error"),
+])
+def test_resolve_follows_tf_keras_rules(ident, yt, yp, fn, name):
+    m = M.resolve(ident, yt, yp)
+    assert isinstance(m, M.MeanMetricWrapper) and m._fn is fn and m.name == name
+
+
+def test_resolve_instances_classes_and_custom_functions():
+    auc = M.AUC()
+    assert M.resolve(auc, (4, 1), (4, 1)) is auc
+    assert isinstance(M.resolve("AUC", (4, 1), (4, 1)), M.AUC)
+
+    def mean_pred(y_true, y_pred):
+        return torch.mean(y_pred)
+    m = M.resolve(mean_pred, (4, 2), (4, 2))
+    assert m.name == "mean_pred"
+    with pytest.raises(ValueError, match="accuracy"):
+        M.resolve("acuracy", (4, 1), (4, 1))
+
+
+def test_state_stays_on_device_and_is_lazy():
+    m = M.Mean()
+    m.update_state(torch.tensor([1.0, 2.0]))
+    assert isinstance(m.total, torch.Tensor) and m.total.device.type == "cpu"

@@ -1,0 +1,769 @@
+"""Metrics (``keras.metrics``): metric functions and stateful Metric objects, as in tf.keras 2.
+
+A Metric keeps its state in torch tensors on the device of the data it is given;
+``update_state`` never waits for the device (no ``.item()``), so the training loop can call it
+every batch and read ``result()`` only when it prints. ``resolve`` turns what a user passes to
+``compile(metrics=[...])`` into Metric objects with tf.keras 2's rules and names
+('accuracy' becomes binary/categorical/sparse-categorical accuracy depending on the shapes).
+"""
+import re
+from typing import Callable, List, Optional, Sequence
+
+import numpy as np
+import torch
+
+from . import losses as losses_mod
+from .backend import config
+from .engine import registry
+from .losses import (as_tensor, binary_crossentropy, categorical_crossentropy, categorical_hinge,
+                     hinge, kullback_leibler_divergence, log_cosh, mean_absolute_error,
+                     mean_absolute_percentage_error, mean_squared_error,
+                     mean_squared_logarithmic_error, poisson, sparse_categorical_crossentropy,
+                     squared_hinge, squeeze_or_expand)
+
+Tensor = torch.Tensor
+NEG_INF = -1e10
+
+
+def _floatx_tensor(x, dtype: torch.dtype, device=None) -> Tensor:
+    t = as_tensor(x)
+    if device is not None and t.device != device:
+        t = t.to(device)
+    return t if t.dtype == dtype else t.to(dtype)
+
+
+# ------------------------------------------------------------------------- metric functions
+@registry.register("metric")
+def binary_accuracy(y_true, y_pred, threshold: float = 0.5) -> Tensor:
+    """Mean over the last axis of ``y_true == (y_pred > threshold)``."""
+    y_pred = as_tensor(y_pred)
+    y_true = as_tensor(y_true).to(y_pred.device)
+    matches = (y_true.to(y_pred.dtype) == (y_pred > threshold).to(y_pred.dtype))
+    return torch.mean(matches.to(config.torch_dtype()), dim=-1)
+
+
+@registry.register("metric")
+def accuracy(y_true, y_pred) -> Tensor:
+    """Element-wise ``y_true == y_pred`` as floats (for labels that are already class ids)."""
+    y_pred = as_tensor(y_pred)
+    y_true = as_tensor(y_true).to(y_pred.device)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"accuracy: y_true shape {tuple(y_true.shape)} and y_pred shape "
+                         f"{tuple(y_pred.shape)} must match.")
+    return (y_true == y_pred.to(y_true.dtype)).to(config.torch_dtype())
+
+
+def _sparse_matches(y_true: Tensor, y_pred: Tensor) -> Tensor:
+    """``y_true == argmax(y_pred)``; labels with a trailing size-1 axis keep that shape."""
+    reshape_to = None
+    if y_true.dim() == y_pred.dim():
+        reshape_to = y_true.shape
+        y_true = y_true.squeeze(-1)
+    pred_ids = torch.argmax(y_pred, dim=-1)
+    matches = (y_true.to(torch.float64) == pred_ids.to(torch.float64)).to(config.torch_dtype())
+    return matches.reshape(reshape_to) if reshape_to is not None else matches
+
+
+@registry.register("metric")
+def categorical_accuracy(y_true, y_pred) -> Tensor:
+    """1 where the arg-max of ``y_pred`` is the arg-max of the one-hot ``y_true`` (first max on ties)."""
+    y_pred = as_tensor(y_pred)
+    y_true = as_tensor(y_true).to(y_pred.device)
+    return _sparse_matches(torch.argmax(y_true, dim=-1), y_pred)
+
+
+@registry.register("metric")
+def sparse_categorical_accuracy(y_true, y_pred) -> Tensor:
+    """1 where the arg-max of ``y_pred`` equals the integer label ``y_true``."""
+    y_pred = as_tensor(y_pred)
+    y_true = as_tensor(y_true).to(y_pred.device)
+    matches = _sparse_matches(y_true, y_pred)
+    # public behaviour: (batch, 1) labels give (batch,) matches
+    return matches.squeeze(-1) if matches.dim() > 1 and matches.shape[-1] == 1 else matches
+
+
+def _in_top_k(y_pred: Tensor, targets: Tensor, k: int) -> Tensor:
+    """tf.math.in_top_k: the target's score has fewer than ``k`` scores strictly above it
+    (so ties at the boundary count as inside)."""
+    target_score = torch.gather(y_pred, -1, targets.unsqueeze(-1))
+    above = torch.sum((y_pred > target_score).to(torch.int64), dim=-1)
+    return (above < k) & torch.isfinite(target_score.squeeze(-1))
+
+
+def _sparse_top_k_matches(y_true: Tensor, y_pred: Tensor, k: int) -> Tensor:
+    y_true_shape = y_true.shape
+    if y_pred.dim() > 2:
+        y_pred = y_pred.reshape(-1, y_pred.shape[-1])
+    if y_true.dim() > 1:
+        y_true = y_true.reshape(-1)
+    matches = _in_top_k(y_pred, y_true.to(torch.int64), k).to(config.torch_dtype())
+    return matches.reshape(y_true_shape)
+
+
+@registry.register("metric")
+def top_k_categorical_accuracy(y_true, y_pred, k: int = 5) -> Tensor:
+    """1 where the one-hot target is among the ``k`` highest scores."""
+    y_pred = as_tensor(y_pred)
+    y_true = as_tensor(y_true).to(y_pred.device)
+    return _sparse_top_k_matches(torch.argmax(y_true, dim=-1), y_pred, k)
+
+
+@registry.register("metric")
+def sparse_top_k_categorical_accuracy(y_true, y_pred, k: int = 5) -> Tensor:
+    """1 where the integer label is among the ``k`` highest scores."""
+    y_pred = as_tensor(y_pred)
+    y_true = as_tensor(y_true).to(y_pred.device)
+    if y_true.dim() == y_pred.dim() and y_true.shape[-1] == 1:
+        y_true = y_true.squeeze(-1)
+    return _sparse_top_k_matches(y_true, y_pred, k)
+
+
+def cosine_similarity(y_true, y_pred, axis: int = -1) -> Tensor:
+    """``sum(l2_normalize(y_true) * l2_normalize(y_pred), axis)`` (positive, unlike the loss)."""
+    return -losses_mod.cosine_similarity(y_true, y_pred, axis=axis)
+
+
+def _metric_log_cosh(y_true, y_pred):
+    return log_cosh(y_true, y_pred)
+
+
+# loss functions usable as metrics, under their names and aliases
+for _fn, _names in [
+    (mean_squared_error, ("mse", "MSE")), (mean_absolute_error, ("mae", "MAE")),
+    (mean_absolute_percentage_error, ("mape", "MAPE")),
+    (mean_squared_logarithmic_error, ("msle", "MSLE")),
+    (kullback_leibler_divergence, ("kld", "KLD", "kl_divergence")), (poisson, ()),
+    (log_cosh, ("logcosh",)), (hinge, ()), (squared_hinge, ()), (categorical_hinge, ()),
+    (binary_crossentropy, ()), (categorical_crossentropy, ()),
+    (sparse_categorical_crossentropy, ()),
+]:
+    registry.register("metric", *_names)(_fn)
+
+mse = MSE = mean_squared_error
+mae = MAE = mean_absolute_error
+mape = MAPE = mean_absolute_percentage_error
+msle = MSLE = mean_squared_logarithmic_error
+kld = KLD = kl_divergence = kullback_leibler_divergence
+logcosh = log_cosh
+
+
+# ------------------------------------------------------------------------------ base class
+def _snake_case(name: str) -> str:
+    s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", s).lower()
+
+
+class Metric:
+    """A stateful metric: ``update_state(...)`` accumulates, ``result()`` reads, ``reset_state()``
+    clears. Calling the metric updates it and returns the new result, as in Keras.
+
+    State tensors are made with ``add_weight`` and follow the device of the data.
+    """
+
+    def __init__(self, name: Optional[str] = None, dtype=None, **kwargs):
+        self.name = name or _snake_case(type(self).__name__)
+        self.dtype = config.torch_dtype(dtype)
+        self._state_names: List[str] = []
+        self._initial_values = {}
+
+    def add_weight(self, name: str, shape=(), initializer: str = "zeros", dtype=None) -> Tensor:
+        """Create a state tensor (zeros unless `initializer` is 'ones') and remember it."""
+        dtype = config.torch_dtype(dtype) if dtype is not None else self.dtype
+        fill = 1.0 if initializer == "ones" else 0.0
+        value = torch.full(tuple(shape), fill, dtype=dtype)
+        self._initial_values[name] = fill
+        self._state_names.append(name)
+        setattr(self, name, value)
+        return value
+
+    @property
+    def variables(self) -> List[Tensor]:
+        return [getattr(self, n) for n in self._state_names]
+
+    weights = variables
+
+    def _to_device(self, device: torch.device) -> None:
+        for n in self._state_names:
+            t = getattr(self, n)
+            if t.device != device:
+                setattr(self, n, t.to(device))
+
+    def update_state(self, *args, **kwargs) -> None:
+        raise NotImplementedError(f"{type(self).__name__} must implement update_state.")
+
+    def result(self) -> Tensor:
+        raise NotImplementedError(f"{type(self).__name__} must implement result().")
+
+    def reset_state(self) -> None:
+        for n in self._state_names:
+            getattr(self, n).fill_(self._initial_values[n])
+
+    def reset_states(self) -> None:
+        """Keras 2.0-2.4 name of ``reset_state``."""
+        self.reset_state()
+
+    def __call__(self, *args, **kwargs) -> Tensor:
+        self.update_state(*args, **kwargs)
+        return self.result()
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "dtype": config.dtype_name(self.dtype)}
+
+    @classmethod
+    def from_config(cls, config_: dict) -> "Metric":
+        return cls(**config_)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name}>"
+
+
+# ---------------------------------------------------------------------------------- reducing
+class Reduce(Metric):
+    """Reduces values (optionally weighted) with 'sum', 'sum_over_batch_size' or 'weighted_mean'."""
+
+    def __init__(self, reduction: str, name: Optional[str] = None, dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.reduction = reduction
+        self.add_weight("total")
+        if reduction != "sum":
+            self.add_weight("count")
+
+    def update_state(self, values, sample_weight=None) -> None:
+        values = as_tensor(values)
+        self._to_device(values.device)
+        values = values.to(self.dtype)
+        if sample_weight is not None:
+            sample_weight = _floatx_tensor(sample_weight, self.dtype, values.device)
+            values, _, sample_weight = squeeze_or_expand(values, None, sample_weight)
+            try:
+                sample_weight = torch.broadcast_to(sample_weight, values.shape)
+            except RuntimeError:
+                # weights of lower rank: reduce the extra value axes first, as Keras does
+                axes = tuple(range(sample_weight.dim(), values.dim()))
+                values = (torch.sum if self.reduction == "sum" else torch.mean)(values, dim=axes)
+            values = values * sample_weight
+        self.total += torch.sum(values)
+        if self.reduction == "sum":
+            return
+        if self.reduction == "weighted_mean" and sample_weight is not None:
+            self.count += torch.sum(sample_weight)
+        else:
+            self.count += values.numel()
+
+    def result(self) -> Tensor:
+        if self.reduction == "sum":
+            return self.total.clone()
+        return _divide_no_nan(self.total, self.count)
+
+
+def _divide_no_nan(a: Tensor, b: Tensor) -> Tensor:
+    return torch.where(b == 0, torch.zeros_like(a), a / torch.where(b == 0, torch.ones_like(b), b))
+
+
+@registry.register("metric")
+class Sum(Reduce):
+    """The (weighted) sum of the values given."""
+
+    def __init__(self, name: str = "sum", dtype=None):
+        super().__init__("sum", name=name, dtype=dtype)
+
+
+@registry.register("metric")
+class Mean(Reduce):
+    """The (weighted) mean of the values given."""
+
+    def __init__(self, name: str = "mean", dtype=None):
+        super().__init__("weighted_mean", name=name, dtype=dtype)
+
+
+@registry.register("metric")
+class MeanMetricWrapper(Mean):
+    """The running mean of ``fn(y_true, y_pred, **kwargs)`` over all samples seen."""
+
+    def __init__(self, fn: Callable, name: Optional[str] = None, dtype=None, **kwargs):
+        super().__init__(name=name or getattr(fn, "__name__", "mean_metric_wrapper"), dtype=dtype)
+        self._fn = fn
+        self._fn_kwargs = kwargs
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        y_pred = _floatx_tensor(y_pred, self.dtype)
+        y_true = _floatx_tensor(y_true, self.dtype, y_pred.device)
+        squeezed, y_true, _ = squeeze_or_expand(y_pred, y_true)
+        logits = getattr(y_pred, "_keras_logits", None)
+        if logits is not None and squeezed is not y_pred:
+            # keep the activation's logits attached through the squeeze
+            squeezed._keras_logits = logits.squeeze(-1)
+        matches = self._fn(y_true, squeezed, **self._fn_kwargs)
+        mask = getattr(squeezed, "_keras_mask", None)
+        if mask is not None:
+            mask = mask.to(self.dtype)
+            sample_weight = mask if sample_weight is None else \
+                mask * _floatx_tensor(sample_weight, self.dtype, mask.device)
+        super().update_state(matches, sample_weight=sample_weight)
+
+    def get_config(self) -> dict:
+        cfg = dict(self._fn_kwargs)
+        cfg.update(super().get_config())
+        return cfg
+
+    @classmethod
+    def from_config(cls, config_: dict) -> "Metric":
+        config_ = dict(config_)
+        if cls is MeanMetricWrapper:
+            fn = get(config_.pop("fn"))
+            return cls(fn, **config_)
+        return cls(**config_)
+
+
+def _wrapper_metric(cls_name: str, fn: Callable, default_name: str, doc: str, **defaults):
+    """A MeanMetricWrapper subclass ``cls_name(**defaults, name=default_name, dtype=None)``."""
+    arg_names = tuple(defaults)
+
+    def __init__(self, *args, name: str = default_name, dtype=None, **kwargs):
+        values = dict(defaults)
+        values.update(zip(arg_names, args))
+        for key in kwargs:
+            if key not in values:
+                raise TypeError(f"{cls_name}: unexpected keyword argument {key!r}. "
+                                f"Allowed: {list(arg_names) + ['name', 'dtype']}.")
+        values.update(kwargs)
+        MeanMetricWrapper.__init__(self, fn, name=name, dtype=dtype, **values)
+
+    cls = type(cls_name, (MeanMetricWrapper,), {"__init__": __init__, "__doc__": doc,
+                                                "__module__": __name__})
+    return registry.register("metric")(cls)
+
+
+Accuracy = _wrapper_metric("Accuracy", accuracy, "accuracy", "How often predictions equal labels.")
+BinaryAccuracy = _wrapper_metric("BinaryAccuracy", binary_accuracy, "binary_accuracy",
+                                 "How often thresholded predictions match binary labels.",
+                                 threshold=0.5)
+CategoricalAccuracy = _wrapper_metric("CategoricalAccuracy", categorical_accuracy,
+                                      "categorical_accuracy",
+                                      "How often the arg-max matches one-hot labels.")
+SparseCategoricalAccuracy = _wrapper_metric("SparseCategoricalAccuracy", sparse_categorical_accuracy,
+                                            "sparse_categorical_accuracy",
+                                            "How often the arg-max matches integer labels.")
+TopKCategoricalAccuracy = _wrapper_metric("TopKCategoricalAccuracy", top_k_categorical_accuracy,
+                                          "top_k_categorical_accuracy",
+                                          "How often one-hot targets are in the top k.", k=5)
+SparseTopKCategoricalAccuracy = _wrapper_metric(
+    "SparseTopKCategoricalAccuracy", sparse_top_k_categorical_accuracy,
+    "sparse_top_k_categorical_accuracy", "How often integer targets are in the top k.", k=5)
+MeanSquaredError = _wrapper_metric("MeanSquaredError", mean_squared_error, "mean_squared_error",
+                                   "Mean squared error.")
+MeanAbsoluteError = _wrapper_metric("MeanAbsoluteError", mean_absolute_error, "mean_absolute_error",
+                                    "Mean absolute error.")
+MeanAbsolutePercentageError = _wrapper_metric(
+    "MeanAbsolutePercentageError", mean_absolute_percentage_error,
+    "mean_absolute_percentage_error", "Mean absolute percentage error.")
+MeanSquaredLogarithmicError = _wrapper_metric(
+    "MeanSquaredLogarithmicError", mean_squared_logarithmic_error,
+    "mean_squared_logarithmic_error", "Mean squared logarithmic error.")
+CosineSimilarity = _wrapper_metric("CosineSimilarity", cosine_similarity, "cosine_similarity",
+                                   "Cosine similarity between labels and predictions.", axis=-1)
+LogCoshError = _wrapper_metric("LogCoshError", _metric_log_cosh, "logcosh", "Log-cosh error.")
+BinaryCrossentropy = _wrapper_metric("BinaryCrossentropy", binary_crossentropy, "binary_crossentropy",
+                                     "Binary cross-entropy.", from_logits=False, label_smoothing=0.0)
+CategoricalCrossentropy = _wrapper_metric(
+    "CategoricalCrossentropy", categorical_crossentropy, "categorical_crossentropy",
+    "Categorical cross-entropy.", from_logits=False, label_smoothing=0.0)
+SparseCategoricalCrossentropy = _wrapper_metric(
+    "SparseCategoricalCrossentropy", sparse_categorical_crossentropy,
+    "sparse_categorical_crossentropy", "Sparse categorical cross-entropy.",
+    from_logits=False, axis=-1)
+KLDivergence = _wrapper_metric("KLDivergence", kullback_leibler_divergence,
+                               "kullback_leibler_divergence", "Kullback-Leibler divergence.")
+Poisson = _wrapper_metric("Poisson", poisson, "poisson", "Poisson metric.")
+Hinge = _wrapper_metric("Hinge", hinge, "hinge", "Hinge metric.")
+SquaredHinge = _wrapper_metric("SquaredHinge", squared_hinge, "squared_hinge", "Squared hinge metric.")
+CategoricalHinge = _wrapper_metric("CategoricalHinge", categorical_hinge, "categorical_hinge",
+                                   "Categorical hinge metric.")
+
+
+@registry.register("metric")
+class RootMeanSquaredError(Mean):
+    """``sqrt(mean((y_pred - y_true)^2))`` over every element seen."""
+
+    def __init__(self, name: str = "root_mean_squared_error", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        y_pred = _floatx_tensor(y_pred, self.dtype)
+        y_true = _floatx_tensor(y_true, self.dtype, y_pred.device)
+        y_pred, y_true, _ = squeeze_or_expand(y_pred, y_true)
+        super().update_state(torch.square(y_pred - y_true), sample_weight=sample_weight)
+
+    def result(self) -> Tensor:
+        return torch.sqrt(_divide_no_nan(self.total, self.count))
+
+
+# ------------------------------------------------------------------------ confusion matrices
+def _filter_top_k(x: Tensor, k: int) -> Tensor:
+    """Keep each row's ``k`` largest scores (lower index first on ties); others -> -1e10."""
+    order = torch.sort(x, dim=-1, descending=True, stable=True).indices[..., :k]
+    keep = torch.zeros_like(x).scatter_(-1, order, 1.0)
+    return x * keep + NEG_INF * (1.0 - keep)
+
+
+def _evenly_spaced(thresholds: np.ndarray) -> bool:
+    n = len(thresholds)
+    if n < 3:
+        return False
+    even = np.arange(n, dtype=np.float32) / (n - 1)
+    return bool(np.allclose(thresholds, even, atol=np.finfo(np.float32).eps))
+
+
+class _ConfusionMatrixMetric(Metric):
+    """Accumulates weighted true/false positive/negative counts at each threshold."""
+
+    _counts: Sequence[str] = ()
+
+    def __init__(self, thresholds, default_threshold: float, top_k: Optional[int] = None,
+                 class_id: Optional[int] = None, name=None, dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.init_thresholds = thresholds
+        self.top_k, self.class_id = top_k, class_id
+        if thresholds is None:
+            thresholds = [default_threshold]
+        elif np.ndim(thresholds) == 0:
+            thresholds = [thresholds]
+        thresholds = [float(t) for t in thresholds]
+        for t in thresholds:
+            if not (0.0 <= t <= 1.0) and t != NEG_INF:
+                raise ValueError(f"{type(self).__name__}: threshold values must be in [0, 1]. "
+                                 f"Received: {thresholds}")
+        self.thresholds = thresholds
+        self._evenly = False
+        for name_ in self._counts:
+            self.add_weight(name_, shape=(len(thresholds),))
+
+    def _prepare(self, y_true, y_pred, sample_weight):
+        y_pred = _floatx_tensor(y_pred, self.dtype)
+        self._to_device(y_pred.device)
+        y_true = _floatx_tensor(y_true, self.dtype, y_pred.device)
+        sw = None if sample_weight is None else _floatx_tensor(sample_weight, self.dtype, y_pred.device)
+        y_pred, y_true, sw = squeeze_or_expand(y_pred, y_true, sw)
+        if self.top_k is not None:
+            y_pred = _filter_top_k(y_pred, self.top_k)
+        if self.class_id is not None:
+            y_true, y_pred = y_true[..., self.class_id], y_pred[..., self.class_id]
+            if sw is not None and sw.dim() == y_pred.dim() + 1:
+                sw = sw[..., self.class_id]
+        y_true = torch.broadcast_to(y_true, y_pred.shape) if y_true.shape != y_pred.shape else y_true
+        sw = torch.ones_like(y_pred) if sw is None else torch.broadcast_to(sw, y_pred.shape)
+        return y_true.reshape(-1), y_pred.reshape(-1), sw.reshape(-1)
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        y_true, y_pred, sw = self._prepare(y_true, y_pred, sample_weight)
+        if self._evenly:
+            counts = self._bucketed_counts(y_true, y_pred, sw)
+        else:
+            counts = self._compared_counts(y_true, y_pred, sw)
+        for name_ in self._counts:
+            getattr(self, name_).add_(counts[name_])
+
+    def _compared_counts(self, y_true, y_pred, sw):
+        thresholds = torch.tensor(self.thresholds, dtype=self.dtype, device=y_pred.device)
+        pred_pos = (y_pred.unsqueeze(0) > thresholds.unsqueeze(1)).to(self.dtype)
+        label_pos = (y_true != 0).to(self.dtype).unsqueeze(0)
+        w = sw.unsqueeze(0)
+        return {"true_positives": torch.sum(label_pos * pred_pos * w, dim=1),
+                "false_positives": torch.sum((1 - label_pos) * pred_pos * w, dim=1),
+                "true_negatives": torch.sum((1 - label_pos) * (1 - pred_pos) * w, dim=1),
+                "false_negatives": torch.sum(label_pos * (1 - pred_pos) * w, dim=1)}
+
+    def _bucketed_counts(self, y_true, y_pred, sw):
+        """O(n) counts for evenly spaced thresholds: bucket each prediction, then cumulate."""
+        n = len(self.thresholds)
+        buckets = torch.clamp(torch.ceil(y_pred * (n - 1)) - 1, min=0).to(torch.int64)
+        buckets = torch.clamp(buckets, max=n - 1)
+        true_w, false_w = y_true * sw, (1.0 - y_true) * sw
+        tp_b = torch.zeros(n, dtype=self.dtype, device=y_pred.device).index_add_(0, buckets, true_w)
+        fp_b = torch.zeros(n, dtype=self.dtype, device=y_pred.device).index_add_(0, buckets, false_w)
+        tp = torch.flip(torch.cumsum(torch.flip(tp_b, [0]), 0), [0])
+        fp = torch.flip(torch.cumsum(torch.flip(fp_b, [0]), 0), [0])
+        return {"true_positives": tp, "false_positives": fp,
+                "true_negatives": torch.sum(false_w) - fp, "false_negatives": torch.sum(true_w) - tp}
+
+    def _scalar_or_vector(self, value: Tensor) -> Tensor:
+        return value[0] if len(self.thresholds) == 1 else value
+
+    def get_config(self) -> dict:
+        cfg = {"thresholds": self.init_thresholds, "top_k": self.top_k, "class_id": self.class_id}
+        cfg.update(super().get_config())
+        return cfg
+
+
+class _ConditionCount(_ConfusionMatrixMetric):
+    _condition = ""
+
+    def __init__(self, thresholds=None, name=None, dtype=None):
+        self._counts = (self._condition,)
+        super().__init__(thresholds, 0.5, name=name, dtype=dtype)
+
+    def result(self) -> Tensor:
+        return self._scalar_or_vector(getattr(self, self._condition)).clone()
+
+    def get_config(self) -> dict:
+        return {"thresholds": self.init_thresholds, "name": self.name,
+                "dtype": config.dtype_name(self.dtype)}
+
+
+@registry.register("metric")
+class TruePositives(_ConditionCount):
+    """Weighted count of positives predicted positive (prediction > threshold)."""
+    _condition = "true_positives"
+
+
+@registry.register("metric")
+class FalsePositives(_ConditionCount):
+    """Weighted count of negatives predicted positive."""
+    _condition = "false_positives"
+
+
+@registry.register("metric")
+class TrueNegatives(_ConditionCount):
+    """Weighted count of negatives predicted negative."""
+    _condition = "true_negatives"
+
+
+@registry.register("metric")
+class FalseNegatives(_ConditionCount):
+    """Weighted count of positives predicted negative."""
+    _condition = "false_negatives"
+
+
+@registry.register("metric")
+class Precision(_ConfusionMatrixMetric):
+    """``tp / (tp + fp)`` at each threshold (0.5 by default; with ``top_k``, the top k count as positive)."""
+    _counts = ("true_positives", "false_positives")
+
+    def __init__(self, thresholds=None, top_k: Optional[int] = None, class_id: Optional[int] = None,
+                 name=None, dtype=None):
+        super().__init__(thresholds, 0.5 if top_k is None else NEG_INF, top_k, class_id, name, dtype)
+
+    def result(self) -> Tensor:
+        tp, fp = self.true_positives, self.false_positives
+        return self._scalar_or_vector(_divide_no_nan(tp, tp + fp))
+
+
+@registry.register("metric")
+class Recall(_ConfusionMatrixMetric):
+    """``tp / (tp + fn)`` at each threshold."""
+    _counts = ("true_positives", "false_negatives")
+
+    def __init__(self, thresholds=None, top_k: Optional[int] = None, class_id: Optional[int] = None,
+                 name=None, dtype=None):
+        super().__init__(thresholds, 0.5 if top_k is None else NEG_INF, top_k, class_id, name, dtype)
+
+    def result(self) -> Tensor:
+        tp, fn = self.true_positives, self.false_negatives
+        return self._scalar_or_vector(_divide_no_nan(tp, tp + fn))
+
+
+@registry.register("metric")
+class AUC(_ConfusionMatrixMetric):
+    """Area under the ROC or PR curve, by a Riemann sum over ``num_thresholds`` thresholds.
+
+    ``summation_method``: 'interpolation' (trapezoids for ROC, Davis & Goadrich interpolation
+    for PR), 'minoring' or 'majoring'.
+    """
+    _counts = ("true_positives", "false_positives", "true_negatives", "false_negatives")
+
+    def __init__(self, num_thresholds: int = 200, curve: str = "ROC",
+                 summation_method: str = "interpolation", name=None, dtype=None, thresholds=None,
+                 multi_label: bool = False, num_labels=None, label_weights=None,
+                 from_logits: bool = False):
+        if multi_label or label_weights is not None:
+            raise NotImplementedError("AUC(multi_label=True) and label_weights are not supported "
+                                      "yet; use one AUC per label.")
+        curve = curve.upper()
+        if curve not in ("ROC", "PR"):
+            raise ValueError(f'Invalid curve: {curve!r}. Valid options are: "ROC", "PR".')
+        summation_method = summation_method.lower()
+        if summation_method not in ("interpolation", "minoring", "majoring"):
+            raise ValueError(f"Invalid summation method: {summation_method!r}. Valid options are "
+                             "'interpolation', 'minoring' and 'majoring'.")
+        self.curve, self.summation_method, self.from_logits = curve, summation_method, from_logits
+        self.multi_label, self.num_labels, self.label_weights = multi_label, num_labels, label_weights
+        eps = config.epsilon()
+        if thresholds is not None:
+            inner = sorted(float(t) for t in thresholds)
+            self.num_thresholds = len(inner) + 2
+            evenly = _evenly_spaced(np.array([0.0] + inner + [1.0], dtype=np.float32))
+        else:
+            if num_thresholds <= 1:
+                raise ValueError(f"AUC: `num_thresholds` must be > 1. Received: {num_thresholds}")
+            self.num_thresholds = num_thresholds
+            inner = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+            evenly = True
+        self._user_thresholds = thresholds
+        all_thresholds = [0.0 - eps] + inner + [1.0 + eps]
+        Metric.__init__(self, name=name, dtype=dtype)
+        self.init_thresholds = thresholds
+        self.top_k = self.class_id = None
+        self.thresholds = [float(np.float32(t)) for t in all_thresholds]
+        self._evenly = evenly
+        for name_ in self._counts:
+            self.add_weight(name_, shape=(self.num_thresholds,))
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        if self.from_logits:
+            y_pred = torch.sigmoid(as_tensor(y_pred))
+        super().update_state(y_true, y_pred, sample_weight)
+
+    def _interpolate_pr_auc(self) -> Tensor:
+        tp, fp, fn = self.true_positives, self.false_positives, self.false_negatives
+        dtp = tp[:-1] - tp[1:]
+        p = tp + fp
+        dp = p[:-1] - p[1:]
+        prec_slope = _divide_no_nan(dtp, torch.clamp(dp, min=0))
+        intercept = tp[1:] - prec_slope * p[1:]
+        both_pos = (p[:-1] > 0) & (p[1:] > 0)
+        safe_ratio = torch.where(both_pos, _divide_no_nan(p[:-1], torch.clamp(p[1:], min=0)),
+                                 torch.ones_like(p[1:]))
+        increments = _divide_no_nan(prec_slope * (dtp + intercept * torch.log(safe_ratio)),
+                                    torch.clamp(tp[1:] + fn[1:], min=0))
+        return torch.sum(increments)
+
+    def result(self) -> Tensor:
+        if self.curve == "PR" and self.summation_method == "interpolation":
+            return self._interpolate_pr_auc()
+        tp, fp, tn, fn = (self.true_positives, self.false_positives, self.true_negatives,
+                          self.false_negatives)
+        recall = _divide_no_nan(tp, tp + fn)
+        if self.curve == "ROC":
+            x, y = _divide_no_nan(fp, fp + tn), recall
+        else:
+            x, y = recall, _divide_no_nan(tp, tp + fp)
+        if self.summation_method == "interpolation":
+            heights = (y[:-1] + y[1:]) / 2.0
+        elif self.summation_method == "minoring":
+            heights = torch.minimum(y[:-1], y[1:])
+        else:
+            heights = torch.maximum(y[:-1], y[1:])
+        return torch.sum((x[:-1] - x[1:]) * heights)
+
+    def get_config(self) -> dict:
+        return {"num_thresholds": self.num_thresholds, "curve": self.curve,
+                "summation_method": self.summation_method, "multi_label": self.multi_label,
+                "num_labels": self.num_labels, "label_weights": self.label_weights,
+                "thresholds": self._user_thresholds, "from_logits": self.from_logits,
+                "name": self.name, "dtype": config.dtype_name(self.dtype)}
+
+
+@registry.register("metric")
+class MeanIoU(Metric):
+    """Mean intersection-over-union over the classes that occur (confusion matrix in float64)."""
+
+    def __init__(self, num_classes: int, name=None, dtype=None, ignore_class: Optional[int] = None,
+                 sparse_y_true: bool = True, sparse_y_pred: bool = True, axis: int = -1):
+        super().__init__(name=name, dtype=dtype)
+        self.num_classes, self.ignore_class = num_classes, ignore_class
+        self.sparse_y_true, self.sparse_y_pred, self.axis = sparse_y_true, sparse_y_pred, axis
+        self.add_weight("total_cm", shape=(num_classes, num_classes), dtype="float64")
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        y_pred = as_tensor(y_pred)
+        self._to_device(y_pred.device)
+        y_true = as_tensor(y_true).to(y_pred.device)
+        if not self.sparse_y_true:
+            y_true = torch.argmax(y_true, dim=self.axis)
+        if not self.sparse_y_pred:
+            y_pred = torch.argmax(y_pred, dim=self.axis)
+        y_true = y_true.reshape(-1).to(torch.int64)
+        y_pred = y_pred.reshape(-1).to(torch.int64)
+        w = torch.ones(y_true.shape, dtype=torch.float64, device=y_true.device) if sample_weight is None \
+            else as_tensor(sample_weight).to(y_true.device, torch.float64).reshape(-1).expand(y_true.shape)
+        if self.ignore_class is not None:
+            w = w * (y_true != self.ignore_class).to(torch.float64)
+        # out-of-range ids would corrupt the matrix; drop them (the weight becomes 0)
+        valid = (y_true >= 0) & (y_true < self.num_classes) & (y_pred >= 0) & (y_pred < self.num_classes)
+        w = w * valid.to(torch.float64)
+        index = torch.clamp(y_true, 0, self.num_classes - 1) * self.num_classes \
+            + torch.clamp(y_pred, 0, self.num_classes - 1)
+        self.total_cm.view(-1).index_add_(0, index, w)
+
+    def result(self) -> Tensor:
+        cm = self.total_cm
+        tp = torch.diagonal(cm)
+        denominator = cm.sum(0) + cm.sum(1) - tp
+        num_valid = torch.sum((denominator != 0).to(torch.float64))
+        iou = _divide_no_nan(tp, denominator)
+        return _divide_no_nan(torch.sum(iou), num_valid).to(self.dtype)
+
+    def get_config(self) -> dict:
+        cfg = {"num_classes": self.num_classes, "ignore_class": self.ignore_class,
+               "sparse_y_true": self.sparse_y_true, "sparse_y_pred": self.sparse_y_pred,
+               "axis": self.axis}
+        cfg.update(super().get_config())
+        return cfg
+
+
+# ------------------------------------------------------------------------------ resolution
+def serialize(metric) -> object:
+    return registry.serialize(metric)
+
+
+def deserialize(config_, custom_objects: Optional[dict] = None):
+    return registry.deserialize("metric", config_, custom_objects, what="metric function")
+
+
+def get(identifier):
+    """A name -> the metric function (or a new Metric for class names); a config -> a Metric;
+    a callable -> itself."""
+    if isinstance(identifier, str):
+        obj = deserialize(identifier)
+        return obj() if isinstance(obj, type) else obj
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"Could not interpret metric identifier: {identifier!r}. Pass a name such "
+                     "as 'accuracy', a keras.metrics.Metric, or a function(y_true, y_pred).")
+
+
+def _metric_name(obj) -> Optional[str]:
+    if hasattr(obj, "__name__"):
+        return obj.__name__
+    if hasattr(obj, "__class__") and callable(obj):
+        return _snake_case(type(obj).__name__)
+    return None
+
+
+def resolve(identifier, y_true_shape: Sequence, y_pred_shape: Sequence, loss_fn=None) -> Metric:
+    """What ``compile(metrics=[...])`` makes of one entry, by tf.keras 2's rules.
+
+    'accuracy'/'acc' pick binary accuracy when the output has one unit, sparse categorical
+    accuracy when the targets have lower rank than the output (or one column against several
+    units), and categorical accuracy otherwise; 'crossentropy'/'ce' likewise. The user's
+    spelling is the metric's name ('acc' stays 'acc'); a function is named by its ``__name__``.
+    ``loss_fn`` is accepted for signature stability; tf.keras 2.21 decides from shapes alone.
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, Metric):
+        return identifier
+    if isinstance(identifier, str) and identifier.lower() in ("accuracy", "acc", "crossentropy", "ce"):
+        y_true_shape, y_pred_shape = tuple(y_true_shape), tuple(y_pred_shape)
+        is_binary = len(y_pred_shape) > 0 and y_pred_shape[-1] == 1
+        is_sparse = (len(y_true_shape) < len(y_pred_shape)
+                     or (len(y_true_shape) > 0 and y_true_shape[-1] == 1
+                         and len(y_pred_shape) > 0 and (y_pred_shape[-1] or 0) > 1))
+        if identifier.lower() in ("accuracy", "acc"):
+            fn = binary_accuracy if is_binary else (
+                sparse_categorical_accuracy if is_sparse else categorical_accuracy)
+        else:
+            fn = binary_crossentropy if is_binary else (
+                sparse_categorical_crossentropy if is_sparse else categorical_crossentropy)
+        return MeanMetricWrapper(fn, name=identifier)
+    obj = get(identifier)
+    if isinstance(obj, Metric):
+        return obj
+    if isinstance(obj, losses_mod.Loss):
+        return MeanMetricWrapper(obj, name=identifier if isinstance(identifier, str) else obj.name)
+    name = identifier if isinstance(identifier, str) else _metric_name(identifier)
+    if name is None:
+        raise ValueError(f"Metric should be a callable, received: {identifier!r}")
+    return MeanMetricWrapper(obj, name=name)
