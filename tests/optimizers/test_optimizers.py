@@ -1,0 +1,137 @@
+"""Optimizers: trajectories against tf_keras 2.21 legacy optimizers on a tiny linear model
+(recorded by tests/fixtures/make_numerics.py), plus lr handling, state and names."""
+import os
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+from torchkeras_compat import legacy, optimizers
+
+REF = np.load(os.path.join(os.path.dirname(__file__), "..", "fixtures", "numerics.npz"))
+OPTIMIZERS = {
+    "sgd": ("SGD", dict(learning_rate=0.1)),
+    "sgd_momentum": ("SGD", dict(learning_rate=0.05, momentum=0.9)),
+    "sgd_nesterov": ("SGD", dict(learning_rate=0.05, momentum=0.9, nesterov=True)),
+    "sgd_momentum_decay": ("SGD", dict(learning_rate=0.1, momentum=0.5, decay=0.1)),
+    "rmsprop": ("RMSprop", dict(learning_rate=0.01)),
+    "rmsprop_momentum": ("RMSprop", dict(learning_rate=0.01, momentum=0.5)),
+    "rmsprop_centered": ("RMSprop", dict(learning_rate=0.01, centered=True)),
+    "rmsprop_centered_momentum": ("RMSprop", dict(learning_rate=0.01, centered=True, momentum=0.3)),
+    "adagrad": ("Adagrad", dict(learning_rate=0.1)),
+    "adadelta": ("Adadelta", dict(learning_rate=1.0)),
+    "adam": ("Adam", dict(learning_rate=0.01)),
+    "adam_eps": ("Adam", dict(learning_rate=0.01, epsilon=1e-2, beta_2=0.9)),
+    "adam_amsgrad": ("Adam", dict(learning_rate=0.02, amsgrad=True, beta_2=0.9, decay=0.05)),
+    "adamax": ("Adamax", dict(learning_rate=0.02)),
+    "nadam": ("Nadam", dict(learning_rate=0.01)),
+    "adam_clipnorm": ("Adam", dict(learning_rate=0.01, clipnorm=0.1)),
+    "sgd_clipvalue": ("SGD", dict(learning_rate=0.1, clipvalue=0.05)),
+    "sgd_global_clipnorm": ("SGD", dict(learning_rate=0.1, global_clipnorm=0.1)),
+}
+
+
+def _train(opt, steps):
+    x, y = torch.from_numpy(REF["opt.in.x"]), torch.from_numpy(REF["opt.in.y"])
+    w = torch.nn.Parameter(torch.from_numpy(REF["opt.in.w"]).clone())
+    b = torch.nn.Parameter(torch.from_numpy(REF["opt.in.b"]).clone())
+    opt.build([w, b])
+    losses, traj = [], []
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = torch.mean(torch.square(x @ w + b - y))
+        loss.backward()
+        opt.step()
+        losses.append(float(loss))
+        traj.append(torch.cat([w.detach().ravel(), b.detach().ravel()]).numpy().copy())
+    return np.array(losses), np.array(traj)
+
+
+@pytest.mark.parametrize("key", list(OPTIMIZERS))
+def test_trajectory_matches_keras_legacy_optimizer(key):
+    cls_name, kwargs = OPTIMIZERS[key]
+    opt = getattr(optimizers.legacy, cls_name)(**kwargs)
+    losses, traj = _train(opt, len(REF[f"opt.{key}.loss"]))
+    np.testing.assert_allclose(losses, REF[f"opt.{key}.loss"], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(traj, REF[f"opt.{key}.traj"], rtol=1e-5, atol=1e-6)
+    assert len(opt.get_weights()) == int(REF[f"opt.{key}.nweights"])
+    assert int(opt.iterations) == len(losses)
+
+
+def test_lr_is_a_tensor_that_get_and_set_value_can_use():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        opt = optimizers.SGD(lr=0.01)
+    assert isinstance(opt.lr, torch.Tensor) and opt.lr.dim() == 0 and opt.lr is opt.learning_rate
+    assert float(opt.lr.detach().cpu().numpy()) == pytest.approx(0.01)
+    with torch.no_grad():
+        opt.lr.copy_(torch.as_tensor(0.5))  # what backend.set_value does
+    w = torch.nn.Parameter(torch.ones(2))
+    opt.build([w])
+    w.grad = torch.tensor([1.0, 2.0])
+    opt.step()
+    np.testing.assert_allclose(w.detach().numpy(), [0.5, 0.0])
+    opt.lr = 0.25
+    assert float(opt.lr) == 0.25
+
+
+def test_lr_keyword_warns_and_unknown_keyword_fails():
+    legacy._warned.discard(("optimizer", "lr"))  # the warning is given once per process
+    with pytest.warns(UserWarning, match="learning_rate"):
+        opt = optimizers.Adam(lr=0.02)
+    assert opt.get_config()["learning_rate"] == pytest.approx(0.02)
+    with pytest.raises(TypeError, match="bogus"):
+        optimizers.Adam(bogus=1)
+
+
+def test_schedule_as_learning_rate():
+    sched = optimizers.schedules.ExponentialDecay(0.1, decay_steps=1, decay_rate=0.5)
+    opt = optimizers.SGD(learning_rate=sched)
+    w = torch.nn.Parameter(torch.zeros(1))
+    opt.build([w])
+    for _ in range(3):
+        w.grad = torch.ones(1)
+        opt.step()
+    assert float(w) == pytest.approx(-(0.1 + 0.05 + 0.025))
+    again = optimizers.deserialize(optimizers.serialize(opt))
+    assert isinstance(again.learning_rate, optimizers.schedules.ExponentialDecay)
+
+
+def test_build_is_idempotent_and_weights_round_trip():
+    w = torch.nn.Parameter(torch.ones(3))
+    opt = optimizers.Adam()
+    opt.build([w])
+    w.grad = torch.ones(3)
+    opt.step()
+    state = opt.get_weights()
+    opt.build([w])
+    assert int(opt.iterations) == 1 and np.allclose(opt.get_weights()[1], state[1])
+    other = optimizers.Adam()
+    other.build([torch.nn.Parameter(torch.ones(3))])
+    other.set_weights(state)
+    assert all(np.array_equal(a, b) for a, b in zip(other.get_weights(), state))
+    with pytest.raises(ValueError, match="expected 3"):
+        other.set_weights(state[:2])
+
+
+def test_get_names_aliases_and_configs():
+    assert isinstance(optimizers.get("adam"), optimizers.Adam)
+    assert isinstance(optimizers.get("RMSprop"), optimizers.RMSprop)
+    assert optimizers.sgd is optimizers.SGD and optimizers.legacy.Adam is optimizers.Adam
+    cfg = optimizers.Adam(learning_rate=0.5, amsgrad=True, clipnorm=1.0).get_config()
+    assert cfg["amsgrad"] is True and cfg["clipnorm"] == 1.0 and cfg["name"] == "Adam"
+    again = optimizers.get({"class_name": "adam", "config": cfg})
+    assert again.get_config() == cfg
+    assert optimizers.Adam(epsilon=None).epsilon == pytest.approx(1e-7)
+    with pytest.raises(ValueError, match="'adam'"):
+        optimizers.get("adm")
+
+
+def test_parameters_without_gradients_are_skipped():
+    a, b = torch.nn.Parameter(torch.ones(2)), torch.nn.Parameter(torch.ones(2))
+    opt = optimizers.SGD(learning_rate=0.1, momentum=0.9)
+    opt.build([a, b])
+    a.grad = torch.ones(2)
+    opt.step()
+    assert torch.equal(b.detach(), torch.ones(2)) and float(a[0]) == pytest.approx(0.9)
