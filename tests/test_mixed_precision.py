@@ -158,3 +158,42 @@ def test_loss_scale_optimizer_delegates_learning_rate():
     assert opt.inner_optimizer is inner
     cfg = opt.get_config()
     assert cfg["dynamic"] is True and cfg["initial_scale"] == 2.0 ** 15
+
+
+def test_autocast_context_follows_the_policy():
+    layer = torch.nn.Linear(4, 2)
+    x = torch.ones(3, 4)
+    with mixed_precision.autocast("cpu"):
+        assert layer(x).dtype == torch.float32
+    mixed_precision.set_global_policy("mixed_bfloat16")
+    with mixed_precision.autocast("cpu"):
+        assert layer(x).dtype == torch.bfloat16
+    assert layer.weight.dtype == torch.float32  # variables stay float32
+
+
+def test_wrap_for_policy_as_compile_does():
+    inner = SGD(0.1)
+    assert mixed_precision.wrap_for_policy(inner, Policy("mixed_bfloat16")) is inner
+    wrapped = mixed_precision.wrap_for_policy(inner, Policy("mixed_float16"))
+    assert isinstance(wrapped, LossScaleOptimizer) and wrapped.dynamic
+    assert mixed_precision.wrap_for_policy(wrapped, "mixed_float16") is wrapped
+
+
+def test_float16_training_loop_with_loss_scaling_learns():
+    torch.manual_seed(0)
+    mixed_precision.set_global_policy("mixed_float16")
+    model = torch.nn.Linear(4, 1)
+    opt = mixed_precision.wrap_for_policy(SGD(0.1), mixed_precision.global_policy())
+    opt.build(list(model.parameters()))
+    x = torch.rand(64, 4)
+    y = x.sum(dim=1, keepdim=True)
+    losses = []
+    for _ in range(50):
+        with mixed_precision.autocast("cpu"):
+            loss = torch.mean((model(x).float() - y) ** 2)
+        opt.zero_grad()
+        opt.get_scaled_loss(loss).backward()
+        opt.step()
+        losses.append(loss.item())
+    assert losses[-1] < 0.1 * losses[0]
+    assert model.weight.dtype == torch.float32

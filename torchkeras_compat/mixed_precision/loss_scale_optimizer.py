@@ -201,6 +201,16 @@ class LossScaleOptimizer:
         return f"<LossScaleOptimizer wrapping {self._optimizer!r}>"
 
 
+def wrap_for_policy(optimizer, policy):
+    """What tf.keras's ``compile`` does: under ``'mixed_float16'``, an optimizer not already
+    wrapped gets a dynamic `LossScaleOptimizer`; anything else is returned as is."""
+    if getattr(policy, "name", policy) != "mixed_float16":
+        return optimizer
+    if isinstance(optimizer, LossScaleOptimizer):
+        return optimizer
+    return LossScaleOptimizer(optimizer)
+
+
 def _check_inner_optimizer(optimizer) -> None:
     if isinstance(optimizer, LossScaleOptimizer):
         raise TypeError(f"LossScaleOptimizer cannot wrap another LossScaleOptimizer, but got: "

@@ -157,6 +157,21 @@ def policy_scope(policy: Union[Policy, str]):
         set_global_policy(previous)
 
 
+def autocast(device_type: str, policy: Optional[Policy] = None):
+    """The context a forward pass runs in under `policy` (default: the global policy).
+
+    A mixed policy gives ``torch.autocast(device_type, dtype=<compute dtype>)``; any other
+    policy gives a context that does nothing.
+
+    Args:
+        device_type: ``'cuda'`` or ``'cpu'`` (the device the model runs on).
+    """
+    policy = global_policy() if policy is None else policy
+    if policy.compute_dtype is None or not policy.is_mixed:
+        return contextlib.nullcontext()
+    return torch.autocast(device_type=device_type, dtype=policy.torch_compute_dtype)
+
+
 def get_policy(identifier) -> Policy:
     """A `Policy` from a Policy, a config dict, a name, a dtype, or None (the global policy)."""
     if isinstance(identifier, Policy):
