@@ -405,3 +405,24 @@ def test_progbar_logger_counts_steps_when_unknown(capsys):
 def test_progbar_logger_bad_count_mode():
     with pytest.raises(ValueError, match="Unknown `count_mode`: batches"):
         ProgbarLogger(count_mode="batches")
+
+
+def test_progbar_logger_samples_mode(capsys):
+    # Keras 2.0 code passed ProgbarLogger() (count_mode='samples'); batch logs with a size
+    # count samples, logs without one (tf.keras 2's loop) count steps.
+    logger = ProgbarLogger()
+    cbs = CallbackList([logger], model=TinyModel(), verbose=2, epochs=1, samples=40)
+    cbs.on_train_begin()
+    cbs.on_epoch_begin(0)
+    for b in range(3):
+        cbs.on_train_batch_end(b, {"size": 16 if b < 2 else 8, "loss": 1.0})
+    cbs.on_epoch_end(0, {"loss": 1.0})
+    assert capsys.readouterr().out.startswith("40/40 - ")
+    logger = ProgbarLogger()
+    cbs = CallbackList([logger], model=TinyModel(), verbose=2, epochs=1, steps=3)
+    cbs.on_train_begin()
+    cbs.on_epoch_begin(0)
+    for b in range(3):
+        cbs.on_train_batch_end(b, {"loss": torch.tensor(1.0)})
+    cbs.on_epoch_end(0, {"loss": 1.0})
+    assert capsys.readouterr().out.startswith("3/3 - ")

@@ -206,7 +206,8 @@ class ProgbarLogger(Callback):
 
     def _batch_update_progbar(self, batch, logs=None):
         logs = logs or {}
-        if self.use_steps:
+        if self.use_steps or "size" not in logs:
+            # tf.keras 2's loop logs no 'size': a samples-mode bar then counts steps too.
             self.seen = batch + 1
         else:
             logs = dict(logs)
