@@ -329,6 +329,28 @@ class Reduction:
             raise ValueError(f'Invalid Reduction Key: {key!r}. Expected one of {cls.all()}.')
 
 
+def match_dtype_and_rank(y_true: Tensor, y_pred: Tensor, sample_weight: Optional[Tensor] = None):
+    """What tf.keras 2's compile-time loss and metric containers do before calling them:
+    ``(batch,)`` targets and weights against ``(batch, d)`` predictions gain a trailing axis, and
+    float (or integer) targets take the predictions' dtype.
+
+    This matters for metrics: a ``(batch,)`` label vector against a ``(batch, 1)`` sigmoid output
+    gives per-sample accuracies (a mean over samples), not one value per batch.
+    """
+    if y_true.dim() == 1 and y_pred.dim() == 2:
+        y_true = y_true.unsqueeze(-1)
+    if sample_weight is not None:
+        if sample_weight.dim() == 1 and y_pred.dim() == 2:
+            sample_weight = sample_weight.unsqueeze(-1)
+        sample_weight = sample_weight.to(y_pred.dtype)
+    same_kind = (y_true.is_floating_point() and y_pred.is_floating_point()) or (
+        not y_true.is_floating_point() and not y_pred.is_floating_point()
+        and y_true.dtype != torch.bool and y_pred.dtype != torch.bool)
+    if same_kind and y_true.dtype != y_pred.dtype:
+        y_true = y_true.to(y_pred.dtype)
+    return y_true, y_pred, sample_weight
+
+
 def compute_weighted_loss(losses: Tensor, sample_weight: Optional[Tensor] = None,
                           reduction: str = Reduction.SUM_OVER_BATCH_SIZE) -> Tensor:
     """Weight per-sample losses and reduce them as tf.keras 2 does.
