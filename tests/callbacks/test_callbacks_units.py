@@ -109,8 +109,9 @@ def test_callback_exceptions_reach_the_caller():
             raise RuntimeError("boom at epoch %d" % epoch)
 
     cbs = CallbackList([Boom()], model=TinyModel())
-    with pytest.raises(RuntimeError, match="boom at epoch 0"):
+    with pytest.raises(RuntimeError, match="boom at epoch 0") as info:
         cbs.on_epoch_end(0, {"loss": 1.0})
+    assert info.value.__notes__ == ["Raised in callback Boom.on_epoch_end()"]
 
 
 def test_non_callbacks_are_rejected_with_a_clear_message():

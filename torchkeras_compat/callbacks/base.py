@@ -6,6 +6,7 @@ batch logs only when a callback that needs plain numbers overrides a batch hook,
 does with its ``_supports_tf_logs`` flag: built-in callbacks that cope with tensors set
 ``_supports_tf_logs = True``; user subclasses get plain Python floats.
 """
+import contextlib
 from typing import Any, Dict, Iterable, Iterator, List, Optional
 
 import numpy as np
@@ -35,7 +36,20 @@ def to_python_logs(logs: Optional[Dict[str, Any]]) -> Dict[str, Any]:
         return logs
     if not any(isinstance(v, (torch.Tensor, np.ndarray, np.generic)) for v in logs.values()):
         return logs
-    return {k: _to_python(v) for k, v in logs.items()}
+    out = {k: _to_python(v) for k, v in logs.items() if not _is_scalar_tensor(v)}
+    # 0-d tensors of one device and dtype are copied to the host together: one sync, not one each.
+    groups: Dict[tuple, List[str]] = {}
+    for k, v in logs.items():
+        if _is_scalar_tensor(v):
+            groups.setdefault((v.device, v.dtype), []).append(k)
+    for keys in groups.values():
+        values = torch.stack([logs[k].detach() for k in keys]).cpu().tolist()
+        out.update(zip(keys, values))
+    return {k: out[k] for k in logs}  # the loop's key order
+
+
+def _is_scalar_tensor(value) -> bool:
+    return isinstance(value, torch.Tensor) and value.ndim == 0
 
 
 def _to_python(value):
@@ -156,7 +170,8 @@ class CallbackList:
         model: the model given to every callback's `set_model`.
         **params: given to every callback's `set_params` (fit passes verbose, epochs, steps).
 
-    Exceptions raised by a callback are not caught here: they reach the caller.
+    An exception raised by a callback reaches the caller unchanged, with a note naming the
+    callback and hook (shown in the traceback; ``e.__notes__``).
     """
 
     def __init__(self, callbacks=None, add_history: bool = False, add_progbar: bool = False,
@@ -240,12 +255,14 @@ class CallbackList:
         logs = self._process_logs(logs, is_batch_hook=True)
         name = f"on_{mode}_batch_{hook}"
         for callback in self.callbacks:
-            getattr(callback, name)(batch, logs)
+            with _naming(callback, name):
+                getattr(callback, name)(batch, logs)
 
     def _call_hook(self, name: str, logs) -> None:
         logs = self._process_logs(logs)
         for callback in self.callbacks:
-            getattr(callback, name)(logs)
+            with _naming(callback, name):
+                getattr(callback, name)(logs)
 
     # Batch hooks
     def on_batch_begin(self, batch: int, logs=None) -> None:
@@ -276,12 +293,14 @@ class CallbackList:
     def on_epoch_begin(self, epoch: int, logs=None) -> None:
         logs = self._process_logs(logs)
         for callback in self.callbacks:
-            callback.on_epoch_begin(epoch, logs)
+            with _naming(callback, "on_epoch_begin"):
+                callback.on_epoch_begin(epoch, logs)
 
     def on_epoch_end(self, epoch: int, logs=None) -> None:
         logs = self._process_logs(logs)
         for callback in self.callbacks:
-            callback.on_epoch_end(epoch, logs)
+            with _naming(callback, "on_epoch_end"):
+                callback.on_epoch_end(epoch, logs)
 
     # Begin / end hooks
     def on_train_begin(self, logs=None) -> None:
@@ -301,6 +320,20 @@ class CallbackList:
 
     def on_predict_end(self, logs=None) -> None:
         self._call_hook("on_predict_end", logs)
+
+
+@contextlib.contextmanager
+def _naming(callback, hook: str):
+    """Lets an exception from a callback through unchanged, noting which callback and hook
+    raised it (the note is printed with the traceback)."""
+    try:
+        yield
+    except Exception as e:
+        note = f"Raised in callback {type(callback).__name__}.{hook}()"
+        notes = getattr(e, "__notes__", [])
+        if hasattr(e, "add_note") and note not in notes:
+            e.add_note(note)
+        raise
 
 
 def _needs_batches(callback, mode: str) -> bool:
