@@ -6,7 +6,6 @@ batch logs only when a callback that needs plain numbers overrides a batch hook,
 does with its ``_supports_tf_logs`` flag: built-in callbacks that cope with tensors set
 ``_supports_tf_logs = True``; user subclasses get plain Python floats.
 """
-import contextlib
 from typing import Any, Dict, Iterable, Iterator, List, Optional
 
 import numpy as np
@@ -42,8 +41,11 @@ def to_python_logs(logs: Optional[Dict[str, Any]]) -> Dict[str, Any]:
     for k, v in logs.items():
         if _is_scalar_tensor(v):
             groups.setdefault((v.device, v.dtype), []).append(k)
-    for keys in groups.values():
-        values = torch.stack([logs[k].detach() for k in keys]).cpu().tolist()
+    for (device, _), keys in groups.items():
+        if device.type == "cpu" or len(keys) == 1:
+            values = [logs[k].item() for k in keys]
+        else:
+            values = torch.stack([logs[k].detach() for k in keys]).cpu().tolist()
         out.update(zip(keys, values))
     return {k: out[k] for k in logs}  # the loop's key order
 
@@ -104,11 +106,11 @@ class Callback:
 
     @_default_hook
     def on_train_batch_begin(self, batch: int, logs: Optional[dict] = None) -> None:
-        self.on_batch_begin(batch, logs=logs)
+        self.on_batch_begin(batch, logs)
 
     @_default_hook
     def on_train_batch_end(self, batch: int, logs: Optional[dict] = None) -> None:
-        self.on_batch_end(batch, logs=logs)
+        self.on_batch_end(batch, logs)
 
     @_default_hook
     def on_test_batch_begin(self, batch: int, logs: Optional[dict] = None) -> None:
@@ -254,15 +256,23 @@ class CallbackList:
             return
         logs = self._process_logs(logs, is_batch_hook=True)
         name = f"on_{mode}_batch_{hook}"
-        for callback in self.callbacks:
-            with _naming(callback, name):
+        callback = None
+        try:
+            for callback in self.callbacks:
                 getattr(callback, name)(batch, logs)
+        except Exception as e:
+            _note_callback(e, callback, name)
+            raise
 
     def _call_hook(self, name: str, logs) -> None:
         logs = self._process_logs(logs)
-        for callback in self.callbacks:
-            with _naming(callback, name):
+        callback = None
+        try:
+            for callback in self.callbacks:
                 getattr(callback, name)(logs)
+        except Exception as e:
+            _note_callback(e, callback, name)
+            raise
 
     # Batch hooks
     def on_batch_begin(self, batch: int, logs=None) -> None:
@@ -292,15 +302,23 @@ class CallbackList:
     # Epoch hooks
     def on_epoch_begin(self, epoch: int, logs=None) -> None:
         logs = self._process_logs(logs)
-        for callback in self.callbacks:
-            with _naming(callback, "on_epoch_begin"):
+        callback = None
+        try:
+            for callback in self.callbacks:
                 callback.on_epoch_begin(epoch, logs)
+        except Exception as e:
+            _note_callback(e, callback, "on_epoch_begin")
+            raise
 
     def on_epoch_end(self, epoch: int, logs=None) -> None:
         logs = self._process_logs(logs)
-        for callback in self.callbacks:
-            with _naming(callback, "on_epoch_end"):
+        callback = None
+        try:
+            for callback in self.callbacks:
                 callback.on_epoch_end(epoch, logs)
+        except Exception as e:
+            _note_callback(e, callback, "on_epoch_end")
+            raise
 
     # Begin / end hooks
     def on_train_begin(self, logs=None) -> None:
@@ -322,18 +340,12 @@ class CallbackList:
         self._call_hook("on_predict_end", logs)
 
 
-@contextlib.contextmanager
-def _naming(callback, hook: str):
-    """Lets an exception from a callback through unchanged, noting which callback and hook
-    raised it (the note is printed with the traceback)."""
-    try:
-        yield
-    except Exception as e:
-        note = f"Raised in callback {type(callback).__name__}.{hook}()"
-        notes = getattr(e, "__notes__", [])
-        if hasattr(e, "add_note") and note not in notes:
-            e.add_note(note)
-        raise
+def _note_callback(error: Exception, callback, hook: str) -> None:
+    """Notes on `error` which callback and hook raised it (printed with the traceback);
+    the exception itself goes on unchanged."""
+    note = f"Raised in callback {type(callback).__name__}.{hook}()"
+    if hasattr(error, "add_note") and note not in getattr(error, "__notes__", []):
+        error.add_note(note)
 
 
 def _needs_batches(callback, mode: str) -> bool:

@@ -1,5 +1,6 @@
 """Callbacks that record or print what happens: History, BaseLogger, ProgbarLogger, TerminateOnNaN."""
 import math
+import time
 from typing import Iterable, Optional
 
 from ..utils.io_utils import print_msg
@@ -125,6 +126,7 @@ class ProgbarLogger(Callback):
         self.epochs = 1
         self._call_batch_hooks = True
         self._called_in_fit = False
+        self._values_given_at = 0.0
 
     def set_params(self, params):
         super().set_params(params)
@@ -188,20 +190,21 @@ class ProgbarLogger(Callback):
     def _reset_progbar(self):
         self.seen = 0
         self.progbar = None
+        self._values_given_at = 0.0
 
-    def _get_progbar(self, logs):
-        from ..utils.generic_utils import Progbar
-
-        keys = set(logs or ())
+    def _get_progbar(self, logs=None):
+        """The epoch's Progbar (made on first use), with every key of `logs` marked stateful:
+        the values are running averages already, so the bar shows them as given."""
         if self.progbar is None:
+            from ..utils.generic_utils import Progbar
+
             self.progbar = Progbar(target=self.target, verbose=self.verbose,
-                                   stateful_metrics=self.stateful_metrics | keys,
+                                   stateful_metrics=set(self.stateful_metrics),
                                    unit_name="step" if self.use_steps else "sample")
-        else:
-            # Logs are running averages already: every key is shown as given.
+        if logs:
             stateful = getattr(self.progbar, "stateful_metrics", None)
-            if isinstance(stateful, set) and not keys <= stateful:
-                stateful.update(keys)
+            if isinstance(stateful, set) and not stateful.issuperset(logs):
+                stateful.update(logs)
         return self.progbar
 
     def _batch_update_progbar(self, batch, logs=None):
@@ -215,9 +218,19 @@ class ProgbarLogger(Callback):
             num_steps = logs.pop("num_steps", 1)
             logs.pop("batch", None)
             self.seen += num_steps * batch_size
-        progbar = self._get_progbar(logs)
-        if self.verbose == 1:
+        if self.verbose != 1:
+            return
+        # Hand the values over (reading tensors: a device sync) only when the bar can redraw;
+        # between redraws the bar just advances. The logs are running averages, so nothing
+        # is lost by skipping the values in between.
+        now = time.time()
+        progbar = self._get_progbar()
+        if now - self._values_given_at >= getattr(progbar, "interval", 0.0):
+            self._values_given_at = now
+            self._get_progbar(logs)
             progbar.update(self.seen, list(logs.items()), finalize=False)
+        else:
+            progbar.update(self.seen, None, finalize=False)
 
     def _finalize_progbar(self, logs):
         logs = logs or {}
