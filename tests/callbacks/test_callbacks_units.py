@@ -427,3 +427,30 @@ def test_progbar_logger_samples_mode(capsys):
         cbs.on_train_batch_end(b, {"loss": torch.tensor(1.0)})
     cbs.on_epoch_end(0, {"loss": 1.0})
     assert capsys.readouterr().out.startswith("3/3 - ")
+
+
+class CountingValue:
+    """A metric value that counts how often it is read as a number (a device sync for CUDA)."""
+
+    reads = 0
+
+    def __init__(self, value):
+        self.value = value
+
+    def __float__(self):
+        type(self).reads += 1
+        return self.value
+
+
+def test_progbar_logger_reads_values_only_when_it_redraws(capsys):
+    logger = ProgbarLogger(count_mode="steps")
+    cbs = CallbackList([logger], model=TinyModel(), verbose=1, epochs=1, steps=100)
+    cbs.on_train_begin()
+    cbs.on_epoch_begin(0)
+    logger.progbar.interval = 3600.0  # only the first batch and the end may redraw
+    CountingValue.reads = 0
+    for b in range(99):
+        cbs.on_train_batch_end(b, {"loss": CountingValue(0.5)})
+    assert CountingValue.reads == 1
+    cbs.on_epoch_end(0, {"loss": 0.5})
+    assert "100/100 [" in capsys.readouterr().out
