@@ -1,0 +1,389 @@
+"""Keras 3's ``.keras`` zip format, read and written.
+
+The zip holds ``metadata.json`` (``keras_version``, ``date_saved``), ``config.json`` (the model's
+Keras 3 config, with ``compile_config``) and ``model.weights.h5``. In the weights file each layer
+is a group named after its *class* in snake case, numbered per container in layer order
+(``layers/dense``, ``layers/dense_1``, ``layers/sequential/layers/dense``...); its variables are
+``vars/0``, ``vars/1``... (trainable, then non-trainable) with the layer's name in ``vars``'s
+``name`` attribute. Recurrent layers keep theirs under ``cell/vars``, wrappers under
+``forward_layer``/``backward_layer``/``layer``; the optimizer under ``optimizer/vars``
+(iterations, learning rate, then the slots of each variable in turn).
+
+Reading finds each layer's group by the ``name`` attribute first and by the naming rule second,
+and checks every array before assigning any.
+"""
+import datetime
+import io
+import json
+import os
+import re
+import warnings
+import zipfile
+from typing import Dict, List, Optional
+
+import numpy as np
+
+from . import file_checks, hdf5_format, model_config
+
+KERAS3_VERSION = "3.6.0"  # the Keras 3 format level written (readable by Keras 3.x)
+_CHILD_ORDER = ("cell", "forward_layer", "backward_layer", "layer")
+
+
+def _h5py():
+    return hdf5_format._h5py()
+
+
+def _snake(name: str) -> str:
+    s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s).lower()
+
+
+# ---------------------------------------------------------------- config translation
+_KERAS3_ONLY = {"quantization_config", "lora_rank", "lora_alpha", "lora_enabled", "use_cudnn",
+                "input_axes", "output_axes", "shared_object_id", "batch_shape"}
+
+
+def from_keras3_config(obj):
+    """Keras 3 config pieces -> the tf.keras 2 form the layer classes take."""
+    if isinstance(obj, list):
+        return [from_keras3_config(o) for o in obj]
+    if not isinstance(obj, dict):
+        return obj
+    if obj.get("class_name") == "DTypePolicy" or obj.get("class_name") == "Policy":
+        return obj.get("config", {}).get("name", "float32")
+    out = {}
+    for key, value in obj.items():
+        if key == "batch_shape" and "batch_input_shape" not in obj:
+            out["batch_input_shape"] = value
+            continue
+        if key in _KERAS3_ONLY and (value is None or key == "shared_object_id"):
+            continue
+        if key in ("inbound_nodes",):
+            out[key] = value  # node forms are read by model_config
+            continue
+        out[key] = from_keras3_config(value)
+    return out
+
+
+def to_keras3_config(obj, in_layer_config=False):
+    """tf.keras 2 config -> what Keras 3 accepts (InputLayer ``batch_shape``, nodes as
+    ``{"args", "kwargs"}``, no Keras-2-only keys)."""
+    if isinstance(obj, list):
+        return [to_keras3_config(o) for o in obj]
+    if not isinstance(obj, dict):
+        return obj
+    out = dict(obj)
+    if "class_name" in out and isinstance(out.get("config"), dict):
+        cfg = dict(out["config"])
+        if out["class_name"] == "InputLayer":
+            if "batch_input_shape" in cfg:
+                cfg["batch_shape"] = cfg.pop("batch_input_shape")
+            cfg.pop("ragged", None)
+        else:
+            cfg.pop("batch_input_shape", None)
+            for key in ("time_major", "implementation", "input_length"):
+                cfg.pop(key, None)
+        if out["class_name"] in ("Sequential", "Functional"):
+            cfg["layers"] = [to_keras3_config(l) for l in cfg.get("layers", [])]
+        else:
+            cfg = {k: to_keras3_config(v) for k, v in cfg.items()}
+        out["config"] = cfg
+        out.setdefault("module", None)
+        out.setdefault("registered_name", None)
+    if "inbound_nodes" in out:
+        out["inbound_nodes"] = [_node_to_keras3(n) for n in out["inbound_nodes"]]
+    return out
+
+
+def _node_to_keras3(node):
+    from .model_config import _is_tensor_ref, _normalize_node
+    first, kwargs = _normalize_node(node)
+
+    def kt(ref):
+        if _is_tensor_ref(ref):
+            return {"class_name": "__keras_tensor__",
+                    "config": {"shape": None, "dtype": "float32", "keras_history": list(ref[:3])}}
+        if isinstance(ref, list):
+            return [kt(r) for r in ref]
+        if isinstance(ref, dict):
+            return {k: kt(v) for k, v in ref.items()}
+        return ref
+
+    return {"args": [kt(first)], "kwargs": kt(kwargs)}
+
+
+# ---------------------------------------------------------------- weights: walking the tree
+def _is_model(layer) -> bool:
+    return hasattr(layer, "_plan") and hasattr(layer, "layers")
+
+
+def _container_layers(model) -> list:
+    """The layers Keras 3 lists under a model's ``layers`` group."""
+    from ..engine.sequential import Sequential
+    if isinstance(model, Sequential):
+        return list(model._stack)
+    return list(model.layers)
+
+
+def _keras3_names(layers) -> List[str]:
+    counts: Dict[str, int] = {}
+    names = []
+    for layer in layers:
+        base = _snake(type(layer).__name__)
+        if base == "functional" or base == "model":
+            base = "functional"
+        n = counts.get(base, 0)
+        names.append(base if n == 0 else f"{base}_{n}")
+        counts[base] = n + 1
+    return names
+
+
+def _vars_of(group) -> List[np.ndarray]:
+    if "vars" not in group:
+        return []
+    v = group["vars"]
+    return [np.asarray(v[k][()]) for k in sorted(v.keys(), key=int)]
+
+
+def _subtree_arrays(group) -> List[np.ndarray]:
+    arrays = _vars_of(group)
+    for key in _CHILD_ORDER:
+        if key in group:
+            arrays += _subtree_arrays(group[key])
+    for key in sorted(group.keys()):
+        if key not in _CHILD_ORDER and key not in ("vars", "layers"):
+            arrays += _subtree_arrays(group[key])
+    return arrays
+
+
+def _collect(model, group, path: str, plan: list) -> None:
+    """Append (layer, arrays) for every layer of `model` that has weights."""
+    layers = _container_layers(model)
+    children = group["layers"] if "layers" in group else {}
+    by_name = {}
+    for key in children:
+        sub = children[key]
+        if "vars" in sub and "name" in sub["vars"].attrs:
+            by_name[hdf5_format.text(sub["vars"].attrs["name"])] = key
+    for layer, rule_name in zip(layers, _keras3_names(layers)):
+        if not hdf5_format._weights_of(layer):
+            continue
+        key = by_name.get(layer.name, rule_name)
+        if key not in children:
+            raise ValueError(f"{path}: no weights for layer {layer.name!r} (looked for group "
+                             f"'{group.name}/layers/{key}').")
+        if _is_model(layer):
+            _collect(layer, children[key], path, plan)
+        else:
+            plan.append((layer, _subtree_arrays(children[key])))
+
+
+def load_weights_from_h5(model, f, path: str) -> None:
+    """Load a Keras 3 weights file (``model.weights.h5`` layout) into `model`; all-or-nothing."""
+    plan: list = []
+    _collect(model, f, path, plan)
+    for layer, arrays in plan:
+        problem = hdf5_format._check_shapes(layer, arrays, layer.name, path)
+        if problem:
+            raise ValueError(f"Layer {layer.name!r}: cannot load weights from {path}. {problem}")
+    hdf5_format._assign(plan)
+
+
+def _write_layer(group, layer) -> None:
+    if _is_model(layer):
+        _write_container(group, layer)
+        group.create_group("vars").attrs["name"] = layer.name
+        return
+    own = group.create_group("vars")
+    own.attrs["name"] = layer.name
+    weights = hdf5_format._weights_of(layer)
+    target = own
+    name = type(layer).__name__
+    if name in ("LSTM", "GRU", "SimpleRNN") and weights:
+        cell = group.create_group("cell")
+        target = cell.create_group("vars")
+        target.attrs["name"] = getattr(getattr(layer, "cell", None), "name", layer.name + "_cell")
+    if name == "Bidirectional" and weights:
+        half = len(weights) // 2
+        for key, sub, ws in (("forward_layer", layer.forward_layer, weights[:half]),
+                             ("backward_layer", layer.backward_layer, weights[half:])):
+            _write_layer(group.create_group(key), sub)
+        return
+    if name == "TimeDistributed" and weights:
+        _write_layer(group.create_group("layer"), layer.layer)
+        return
+    for i, w in enumerate(weights):
+        target.create_dataset(str(i), data=np.asarray(w.numpy()))
+
+
+def _write_container(group, model) -> None:
+    layers_group = group.create_group("layers")
+    layers = _container_layers(model)
+    for layer, key in zip(layers, _keras3_names(layers)):
+        _write_layer(layers_group.create_group(key), layer)
+
+
+def _write_weights(f, model, include_optimizer: bool) -> None:
+    _write_container(f, model)
+    f.create_group("vars").attrs["name"] = model.name
+    opt = getattr(model, "optimizer", None)
+    if include_optimizer and opt is not None and getattr(model, "_is_compiled", False):
+        values = _optimizer_values_keras3(opt)
+        if values:
+            g = f.create_group("optimizer").create_group("vars")
+            g.attrs["name"] = getattr(opt, "_name", type(opt).__name__).lower()
+            for i, v in enumerate(values):
+                g.create_dataset(str(i), data=v)
+
+
+def _optimizer_values_keras3(opt) -> List[np.ndarray]:
+    """Keras 3 order: iterations, learning rate, then each variable's slots in turn."""
+    legacy = [np.asarray(v) for v in opt.get_weights()]
+    n = len(getattr(opt, "_params", []))
+    if not n:
+        return []
+    rest = legacy[1:]
+    slots = len(rest) // n
+    inter = [rest[s * n + p] for p in range(n) for s in range(slots)]
+    lr = np.asarray(float(np.asarray(opt._lr)) if hasattr(opt, "_lr") else 0.001, dtype=np.float32)
+    return [legacy[0].astype(np.int64), lr] + inter
+
+
+# ---------------------------------------------------------------- whole files
+def _read_zip(path: str):
+    try:
+        zf = zipfile.ZipFile(path, "r")
+    except zipfile.BadZipFile as e:
+        raise file_checks.CorruptFileError(f"Cannot read {path!r} as a .keras file: {e} "
+                                           "(truncated or corrupt zip).") from None
+    with zf:
+        names = set(zf.namelist())
+        if "config.json" not in names:
+            raise ValueError(f"{path!r} is a zip file but not a Keras 3 .keras file: it has no "
+                             f"config.json (entries: {sorted(names)[:10]}).")
+        try:
+            config = json.loads(zf.read("config.json").decode("utf-8"))
+            metadata = json.loads(zf.read("metadata.json").decode("utf-8")) if "metadata.json" in names else {}
+            weights = zf.read("model.weights.h5") if "model.weights.h5" in names else None
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
+            raise file_checks.CorruptFileError(f"Cannot read {path!r}: {e} (truncated or corrupt "
+                                               ".keras file).") from None
+    return config, metadata, weights
+
+
+def _open_weights(data: bytes, path: str):
+    h5py = _h5py()
+    try:
+        return h5py.File(io.BytesIO(data), "r")
+    except OSError as e:
+        raise file_checks.CorruptFileError(f"{path}: model.weights.h5 inside the .keras file is "
+                                           f"corrupt ({e}).") from None
+
+
+def load_model(path: str, custom_objects: Optional[dict] = None, compile: bool = True):
+    config, _, weights = _read_zip(path)
+    spec = from_keras3_config(config)
+    model = model_config.model_from_dict(spec, custom_objects)
+    if weights is not None:
+        with _open_weights(weights, path) as f:
+            load_weights_from_h5(model, f, path)
+            opt_values = _vars_of(f["optimizer"]) if "optimizer" in f else None
+    else:
+        opt_values = None
+    compile_cfg = config.get("compile_config")
+    if compile and compile_cfg:
+        _compile_keras3(model, from_keras3_config(compile_cfg), custom_objects)
+        if opt_values:
+            _restore_optimizer(model, opt_values)
+    return model
+
+
+def _compile_keras3(model, cfg: dict, custom_objects) -> None:
+    from . import compile_config
+    training = {"optimizer_config": cfg.get("optimizer") or {"class_name": "RMSprop", "config": {}},
+                "loss": cfg.get("loss"), "metrics": cfg.get("metrics"),
+                "weighted_metrics": cfg.get("weighted_metrics"), "loss_weights": cfg.get("loss_weights")}
+    opt = training["optimizer_config"]
+    if isinstance(opt, str):
+        training["optimizer_config"] = {"class_name": opt, "config": {}}
+    else:
+        cfg_opt = dict(opt.get("config", {}))
+        for key in ("loss_scale_factor", "gradient_accumulation_steps"):
+            cfg_opt.pop(key, None)
+        training["optimizer_config"] = {"class_name": opt["class_name"], "config": cfg_opt}
+    compile_config.compile_from_training_config(model, training, custom_objects)
+
+
+def _restore_optimizer(model, values) -> None:
+    from . import compile_config
+    opt = model.optimizer
+    n = len([w for w in model.trainable_weights if w.param.requires_grad])
+    if len(values) < 2 or n == 0 or (len(values) - 2) % n:
+        warnings.warn("The optimizer state in the .keras file does not match this optimizer; it "
+                      "starts freshly initialized.")
+        return
+    legacy = compile_config._to_legacy_order([values[0]] + list(values[2:]), n)
+    compile_config.restore_optimizer_state(model, legacy)
+
+
+def load_weights(model, path: str) -> None:
+    """``model.load_weights('m.keras')``: only the weights of a .keras file."""
+    _, _, weights = _read_zip(path)
+    if weights is None:
+        raise ValueError(f"{path!r} holds no model.weights.h5.")
+    with _open_weights(weights, path) as f:
+        load_weights_from_h5(model, f, path)
+
+
+def model_config_keras3(model) -> dict:
+    data = model_config.model_to_dict(model, legacy=False)
+    out = to_keras3_config({"module": "keras", "class_name": data["class_name"],
+                            "config": data["config"], "registered_name": None})
+    shape = model_config._build_input_shape(model)
+    if shape is None and getattr(model, "inputs", None):
+        shape = model_config._plain(model.inputs[0].shape)
+    if shape is not None:
+        out["build_config"] = {"input_shape": shape}
+    compile_cfg = _compile_config_keras3(model)
+    if compile_cfg is not None:
+        out["compile_config"] = compile_cfg
+    return out
+
+
+def _compile_config_keras3(model) -> Optional[dict]:
+    from . import compile_config
+    train = compile_config.training_config(model)
+    if train is None:
+        return None
+    opt = dict(train["optimizer_config"]["config"])
+    opt.pop("is_legacy_optimizer", None)
+    if opt.pop("decay", 0.0):
+        warnings.warn("The optimizer's legacy `decay` is not supported by Keras 3; the .keras file "
+                      "records the optimizer without it.")
+    opt["name"] = opt.get("name", "").lower() or train["optimizer_config"]["class_name"].lower()
+    return {"optimizer": {"module": "keras.optimizers",
+                          "class_name": train["optimizer_config"]["class_name"],
+                          "config": opt, "registered_name": None},
+            "loss": train["loss"], "loss_weights": train["loss_weights"], "metrics": train["metrics"],
+            "weighted_metrics": train["weighted_metrics"], "run_eagerly": False,
+            "steps_per_execution": 1, "jit_compile": False}
+
+
+def save_model(model, path: str, overwrite: bool = True, include_optimizer: bool = True) -> None:
+    """Write a Keras 3 ``.keras`` file, atomically."""
+    if not file_checks.should_write(path, overwrite):
+        return
+    config = model_config_keras3(model)
+    if not include_optimizer:
+        config.pop("compile_config", None)
+    metadata = {"keras_version": KERAS3_VERSION,
+                "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S")}
+    h5py = _h5py()
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as f:
+        _write_weights(f, model, include_optimizer)
+    with file_checks.atomic_write(path) as tmp:
+        with zipfile.ZipFile(tmp, "w") as zf:
+            zf.writestr("metadata.json", json.dumps(metadata))
+            zf.writestr("config.json", json.dumps(config, default=model_config._json_default))
+            zf.writestr("model.weights.h5", buffer.getvalue(), compress_type=zipfile.ZIP_STORED)
