@@ -74,6 +74,7 @@ LEGACY_ARGS: Dict[str, Tuple[Tuple[str, str], ...]] = {
     "optimizer": (("lr", "learning_rate"),),
     "Tokenizer": (("nb_words", "num_words"),),
     "to_categorical": (("nb_classes", "num_classes"),),
+    "load_data": (("nb_words", "num_words"),),  # keras.datasets.imdb / reuters
     "ImageDataGenerator": (("dim_ordering", "data_format"),),
 }
 
