@@ -276,7 +276,8 @@ class Nadam(Optimizer):
         out = super().variables()
         return out[:1] + [self.momentum_cache] + out[1:] if self._slots else out
 
-    def _apply(self, indices, params, grads, lr, t):
+    def _begin_step(self, t: int) -> None:
+        # Keras's momentum schedule, advanced once per step (float32 like TF)
         f = np.float32
         b1, b2 = f(self.beta_1), f(self.beta_2)
         decay = f(self._initial_decay)
@@ -285,8 +286,15 @@ class Nadam(Optimizer):
         schedule_new = f(float(self.momentum_cache)) * mu_t
         self.momentum_cache.fill_(float(schedule_new))
         schedule_next = schedule_new * mu_next
-        v_denominator = f(1) - b2 ** f(t)
+        self._coefficients = dict(
+            g_scale=float((f(1) - mu_t) / (f(1) - schedule_new)),
+            m_scale=float(mu_next / (f(1) - schedule_next)),
+            v_denominator=float(f(1) - b2 ** f(t)))
 
+    def _apply(self, indices, params, grads, lr, t):
+        f = np.float32
+        b1, b2 = f(self.beta_1), f(self.beta_2)
+        c = self._coefficients
         m = self._slot("m", indices)
         v = self._slot("v", indices)
         torch._foreach_mul_(m, float(b1))
@@ -294,9 +302,9 @@ class Nadam(Optimizer):
         torch._foreach_mul_(v, float(b2))
         torch._foreach_addcmul_(v, grads, grads, value=float(f(1) - b2))
         # m_bar = (1 - mu_t) * g / (1 - schedule_new) + mu_next * m / (1 - schedule_next)
-        m_bar = torch._foreach_mul(grads, float((f(1) - mu_t) / (f(1) - schedule_new)))
-        torch._foreach_add_(m_bar, m, alpha=float(mu_next / (f(1) - schedule_next)))
-        denom = torch._foreach_div(v, float(v_denominator))
+        m_bar = torch._foreach_mul(grads, c["g_scale"])
+        torch._foreach_add_(m_bar, m, alpha=c["m_scale"])
+        denom = torch._foreach_div(v, c["v_denominator"])
         torch._foreach_sqrt_(denom)
         torch._foreach_add_(denom, self.epsilon)
         torch._foreach_addcdiv_(params, m_bar, denom, value=-lr)
