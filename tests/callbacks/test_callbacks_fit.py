@@ -162,3 +162,23 @@ def test_missing_monitor_warns_with_available_keys():
     with pytest.warns(RuntimeWarning, match="Available metrics are: loss"):
         _model().fit(X, Y, epochs=1, batch_size=16, verbose=0,
                      callbacks=[EarlyStopping(monitor="val_acc")])
+
+
+def test_model_checkpoint_every_n_batches_in_fit(tmp_path):
+    template = str(tmp_path / "w-{epoch}-{batch}.h5")
+    _model().fit(X, Y, epochs=2, batch_size=8, verbose=0,  # 4 batches an epoch
+                 callbacks=[ModelCheckpoint(template, save_weights_only=True, save_freq=3)])
+    assert sorted(os.listdir(tmp_path)) == ["w-1-3.h5", "w-2-2.h5"]
+
+
+def test_best_checkpoint_loads_back(tmp_path):
+    from torchkeras_compat.models import load_model
+
+    path = str(tmp_path / "best.h5")
+    model = _model()
+    snap = Snapshots()
+    h = model.fit(X, Y, epochs=3, batch_size=16, verbose=0, validation_data=(X, Y),
+                  callbacks=[snap, ModelCheckpoint(path, save_best_only=True)])
+    best = int(np.argmin(h.history["val_loss"]))
+    for loaded, saved in zip(load_model(path).get_weights(), snap.weights[best]):
+        np.testing.assert_array_equal(loaded, saved)

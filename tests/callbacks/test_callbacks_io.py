@@ -9,7 +9,6 @@ import urllib.parse
 
 import numpy as np
 import pytest
-import torch
 
 from cb_helpers import TinyModel, run_epochs
 from torchkeras_compat.callbacks import RemoteMonitor, TensorBoard
