@@ -142,7 +142,7 @@ def test_loss_scale_optimizer_defaults_and_errors(recorded):
     with pytest.raises(TypeError, match="must be a bool"):
         LossScaleOptimizer(SGD(), "dynamic")
     with pytest.raises(TypeError, match="must be an instance"):
-        LossScaleOptimizer(torch.optim.SGD([_variable([1.0])], lr=0.1))
+        LossScaleOptimizer(object())
     inner = SGD()
     LossScaleOptimizer(inner)
     with pytest.raises(ValueError, match="already wrapped"):
