@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import torch
 
+from torchkeras_compat import backend as K
 from torchkeras_compat import legacy, optimizers
 
 REF = np.load(os.path.join(os.path.dirname(__file__), "..", "fixtures", "numerics.npz"))
@@ -29,10 +30,16 @@ OPTIMIZERS = {
     "adam_clipnorm": ("Adam", dict(learning_rate=0.01, clipnorm=0.1)),
     "sgd_clipvalue": ("SGD", dict(learning_rate=0.1, clipvalue=0.05)),
     "sgd_global_clipnorm": ("SGD", dict(learning_rate=0.1, global_clipnorm=0.1)),
+    "ftrl": ("Ftrl", dict(learning_rate=0.1)),
+    "ftrl_l1_l2_beta": ("Ftrl", dict(learning_rate=0.2, l1_regularization_strength=0.01,
+                                     l2_regularization_strength=0.02, beta=0.1)),
+    "ftrl_power_shrinkage": ("Ftrl", dict(learning_rate=0.2, learning_rate_power=-0.7,
+                                          l2_shrinkage_regularization_strength=0.05)),
+    "adam_decay_momentum_hyper_set": ("Adam", dict(learning_rate=0.01, decay=0.1)),
 }
 
 
-def _train(opt, steps):
+def _train(opt, steps, change_beta_1_after=None):
     x, y = torch.from_numpy(REF["opt.in.x"]), torch.from_numpy(REF["opt.in.y"])
     w = torch.nn.Parameter(torch.from_numpy(REF["opt.in.w"]).clone())
     b = torch.nn.Parameter(torch.from_numpy(REF["opt.in.b"]).clone())
@@ -43,6 +50,8 @@ def _train(opt, steps):
         loss = torch.mean(torch.square(x @ w + b - y))
         loss.backward()
         opt.step()
+        if len(losses) == change_beta_1_after:
+            K.set_value(opt.beta_1, 0.5)  # old scripts change hyperparameters mid-run
         losses.append(float(loss))
         traj.append(torch.cat([w.detach().ravel(), b.detach().ravel()]).numpy().copy())
     return np.array(losses), np.array(traj)
@@ -52,7 +61,8 @@ def _train(opt, steps):
 def test_trajectory_matches_keras_legacy_optimizer(key):
     cls_name, kwargs = OPTIMIZERS[key]
     opt = getattr(optimizers.legacy, cls_name)(**kwargs)
-    losses, traj = _train(opt, len(REF[f"opt.{key}.loss"]))
+    losses, traj = _train(opt, len(REF[f"opt.{key}.loss"]),
+                          change_beta_1_after=2 if key == "adam_decay_momentum_hyper_set" else None)
     np.testing.assert_allclose(losses, REF[f"opt.{key}.loss"], rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(traj, REF[f"opt.{key}.traj"], rtol=1e-5, atol=1e-6)
     assert len(opt.get_weights()) == int(REF[f"opt.{key}.nweights"])

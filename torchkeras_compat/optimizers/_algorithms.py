@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 from ..engine import registry
-from ._base import Optimizer, Tensor, _default_epsilon, _f32
+from ._base import Hyperparameter, Optimizer, Tensor, _default_epsilon, _f32
 
 
 @registry.register("optimizer", "sgd")
@@ -23,34 +23,38 @@ class SGD(Optimizer):
     ``w += momentum * velocity - lr * g``).
     """
 
+    momentum = Hyperparameter()
+
     def __init__(self, learning_rate=0.01, momentum: float = 0.0, nesterov: bool = False,
                  name: str = "SGD", **kwargs):
         if isinstance(momentum, (int, float)) and not 0.0 <= momentum <= 1.0:
             raise ValueError(f"SGD: `momentum` must be between [0, 1]. Received: {momentum}.")
-        self.momentum = float(momentum)
+        self.momentum = momentum
+        self._use_momentum = float(momentum) > 0
         self.nesterov = bool(nesterov)
         super().__init__(name=name, learning_rate=learning_rate, **kwargs)
 
     @property
     def _slot_names(self):
-        return ("momentum",) if self.momentum > 0 else ()
+        return ("momentum",) if self._use_momentum else ()
 
     def _apply(self, indices, params, grads, lr, t):
-        if self.momentum == 0:
+        if not self._use_momentum:
             torch._foreach_add_(params, grads, alpha=-lr)
             return
+        momentum = float(self.momentum)
         velocity = self._slot("momentum", indices)
-        torch._foreach_mul_(velocity, self.momentum)
+        torch._foreach_mul_(velocity, momentum)
         torch._foreach_add_(velocity, grads, alpha=-lr)
         if self.nesterov:
-            torch._foreach_add_(params, velocity, alpha=self.momentum)
+            torch._foreach_add_(params, velocity, alpha=momentum)
             torch._foreach_add_(params, grads, alpha=-lr)
         else:
             torch._foreach_add_(params, velocity)
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update(momentum=self.momentum, nesterov=self.nesterov)
+        cfg.update(momentum=float(self.momentum), nesterov=self.nesterov)
         return cfg
 
 
@@ -62,11 +66,15 @@ class RMSprop(Optimizer):
     ``centered`` subtracts the squared running mean of ``g`` from ``ms``.
     """
 
+    rho = Hyperparameter()
+    momentum = Hyperparameter()
+
     def __init__(self, learning_rate=0.001, rho: float = 0.9, momentum: float = 0.0,
                  epsilon: Optional[float] = 1e-7, centered: bool = False, name: str = "RMSprop",
                  **kwargs):
-        self.rho = float(rho)
-        self.momentum = float(momentum)
+        self.rho = rho
+        self.momentum = momentum
+        self._use_momentum = float(momentum) > 0
         self.epsilon = _default_epsilon(epsilon)
         self.centered = bool(centered)
         super().__init__(name=name, learning_rate=learning_rate, **kwargs)
@@ -74,14 +82,14 @@ class RMSprop(Optimizer):
     @property
     def _slot_names(self):
         names = ["rms"]
-        if self.momentum > 0:
+        if self._use_momentum:
             names.append("momentum")
         if self.centered:
             names.append("mg")
         return tuple(names)
 
     def _apply(self, indices, params, grads, lr, t):
-        rho, eps = self.rho, self.epsilon
+        rho, eps, momentum = float(self.rho), self.epsilon, float(self.momentum)
         ms = self._slot("rms", indices)
         torch._foreach_mul_(ms, rho)
         torch._foreach_addcmul_(ms, grads, grads, value=_f32(1.0 - rho))
@@ -92,11 +100,11 @@ class RMSprop(Optimizer):
             denom = torch._foreach_addcmul(ms, mg, mg, value=-1.0)
         else:
             denom = None
-        if self.momentum > 0:
+        if self._use_momentum:
             denom = torch._foreach_add(denom if denom is not None else ms, eps)
             torch._foreach_sqrt_(denom)
             mom = self._slot("momentum", indices)
-            torch._foreach_mul_(mom, self.momentum)
+            torch._foreach_mul_(mom, momentum)
             torch._foreach_addcdiv_(mom, grads, denom, value=lr)
             torch._foreach_sub_(params, mom)
         else:
@@ -106,7 +114,8 @@ class RMSprop(Optimizer):
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update(rho=self.rho, momentum=self.momentum, epsilon=self.epsilon, centered=self.centered)
+        cfg.update(rho=float(self.rho), momentum=float(self.momentum), epsilon=self.epsilon,
+                   centered=self.centered)
         return cfg
 
 
@@ -148,15 +157,16 @@ class Adadelta(Optimizer):
     ``acc_u = rho*acc_u + (1-rho)*u^2``; ``w -= lr * u``."""
 
     _slot_names = ("accum_grad", "accum_var")
+    rho = Hyperparameter()
 
     def __init__(self, learning_rate=0.001, rho: float = 0.95, epsilon: Optional[float] = 1e-7,
                  name: str = "Adadelta", **kwargs):
-        self.rho = float(rho)
+        self.rho = rho
         self.epsilon = _default_epsilon(epsilon)
         super().__init__(name=name, learning_rate=learning_rate, **kwargs)
 
     def _apply(self, indices, params, grads, lr, t):
-        rho, eps = self.rho, self.epsilon
+        rho, eps = float(self.rho), self.epsilon
         acc = self._slot("accum_grad", indices)
         acc_u = self._slot("accum_var", indices)
         torch._foreach_mul_(acc, rho)
@@ -174,7 +184,7 @@ class Adadelta(Optimizer):
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update(rho=self.rho, epsilon=self.epsilon)
+        cfg.update(rho=float(self.rho), epsilon=self.epsilon)
         return cfg
 
 
@@ -183,10 +193,13 @@ class Adam(Optimizer):
     """``m = b1*m + (1-b1)*g``; ``v = b2*v + (1-b2)*g^2``;
     ``w -= lr * sqrt(1-b2^t)/(1-b1^t) * m / (sqrt(v) + eps)`` (``amsgrad``: ``max`` of all ``v``)."""
 
+    beta_1 = Hyperparameter()
+    beta_2 = Hyperparameter()
+
     def __init__(self, learning_rate=0.001, beta_1: float = 0.9, beta_2: float = 0.999,
                  epsilon: Optional[float] = 1e-7, amsgrad: bool = False, name: str = "Adam",
                  **kwargs):
-        self.beta_1, self.beta_2 = float(beta_1), float(beta_2)
+        self.beta_1, self.beta_2 = beta_1, beta_2
         self.epsilon = _default_epsilon(epsilon)
         self.amsgrad = bool(amsgrad)
         super().__init__(name=name, learning_rate=learning_rate, **kwargs)
@@ -196,14 +209,15 @@ class Adam(Optimizer):
         return ("m", "v", "vhat") if self.amsgrad else ("m", "v")
 
     def _apply(self, indices, params, grads, lr, t):
-        b1, b2 = np.float32(self.beta_1), np.float32(self.beta_2)
+        beta_1, beta_2 = float(self.beta_1), float(self.beta_2)
+        b1, b2 = np.float32(beta_1), np.float32(beta_2)
         step = np.float32(t)
         alpha = _f32(np.float32(lr) * np.sqrt(np.float32(1) - b2 ** step) / (np.float32(1) - b1 ** step))
         m = self._slot("m", indices)
         v = self._slot("v", indices)
-        torch._foreach_lerp_(m, grads, _f32(1.0 - self.beta_1))
-        torch._foreach_mul_(v, self.beta_2)
-        torch._foreach_addcmul_(v, grads, grads, value=_f32(1.0 - self.beta_2))
+        torch._foreach_lerp_(m, grads, _f32(1.0 - beta_1))
+        torch._foreach_mul_(v, beta_2)
+        torch._foreach_addcmul_(v, grads, grads, value=_f32(1.0 - beta_2))
         if self.amsgrad:
             vhat = self._slot("vhat", indices)
             torch._foreach_maximum_(vhat, v)
@@ -214,7 +228,8 @@ class Adam(Optimizer):
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update(beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon, amsgrad=self.amsgrad)
+        cfg.update(beta_1=float(self.beta_1), beta_2=float(self.beta_2), epsilon=self.epsilon,
+                   amsgrad=self.amsgrad)
         return cfg
 
 
@@ -222,28 +237,31 @@ class Adam(Optimizer):
 class Adamax(Optimizer):
     """Adam with the infinity norm: ``v = max(b2*v, |g|)``; ``w -= lr/(1-b1^t) * m / (v + eps)``."""
 
+    beta_1 = Hyperparameter()
+    beta_2 = Hyperparameter()
+
     _slot_names = ("m", "v")
 
     def __init__(self, learning_rate=0.001, beta_1: float = 0.9, beta_2: float = 0.999,
                  epsilon: Optional[float] = 1e-7, name: str = "Adamax", **kwargs):
-        self.beta_1, self.beta_2 = float(beta_1), float(beta_2)
+        self.beta_1, self.beta_2 = beta_1, beta_2
         self.epsilon = _default_epsilon(epsilon)
         super().__init__(name=name, learning_rate=learning_rate, **kwargs)
 
     def _apply(self, indices, params, grads, lr, t):
-        b1 = np.float32(self.beta_1)
-        scaled_lr = _f32(np.float32(lr) / (np.float32(1) - b1 ** np.float32(t)))
+        beta_1, beta_2 = float(self.beta_1), float(self.beta_2)
+        scaled_lr = _f32(np.float32(lr) / (np.float32(1) - np.float32(beta_1) ** np.float32(t)))
         m = self._slot("m", indices)
         v = self._slot("v", indices)
-        torch._foreach_lerp_(m, grads, _f32(1.0 - self.beta_1))
-        torch._foreach_mul_(v, self.beta_2)
+        torch._foreach_lerp_(m, grads, _f32(1.0 - beta_1))
+        torch._foreach_mul_(v, beta_2)
         torch._foreach_maximum_(v, torch._foreach_abs(grads))
         denom = torch._foreach_add(v, self.epsilon)
         torch._foreach_addcdiv_(params, m, denom, value=-scaled_lr)
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update(beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
+        cfg.update(beta_1=float(self.beta_1), beta_2=float(self.beta_2), epsilon=self.epsilon)
         return cfg
 
 
@@ -256,12 +274,15 @@ class Nadam(Optimizer):
     momentum schedule instead (default 0.004).
     """
 
+    beta_1 = Hyperparameter()
+    beta_2 = Hyperparameter()
+
     _slot_names = ("m", "v")
 
     def __init__(self, learning_rate=0.001, beta_1: float = 0.9, beta_2: float = 0.999,
                  epsilon: Optional[float] = 1e-7, name: str = "Nadam", **kwargs):
         kwargs["decay"] = kwargs.pop("schedule_decay", 0.004)
-        self.beta_1, self.beta_2 = float(beta_1), float(beta_2)
+        self.beta_1, self.beta_2 = beta_1, beta_2
         self.epsilon = _default_epsilon(epsilon)
         super().__init__(name=name, learning_rate=learning_rate, **kwargs)
         if self._schedule is not None:
@@ -279,7 +300,7 @@ class Nadam(Optimizer):
     def _begin_step(self, t: int) -> None:
         # Keras's momentum schedule, advanced once per step (float32 like TF)
         f = np.float32
-        b1, b2 = f(self.beta_1), f(self.beta_2)
+        b1, b2 = f(float(self.beta_1)), f(float(self.beta_2))
         decay = f(self._initial_decay)
         mu_t = b1 * (f(1) - f(0.5) * f(0.96) ** (decay * f(t)))
         mu_next = b1 * (f(1) - f(0.5) * f(0.96) ** (decay * f(t + 1)))
@@ -293,7 +314,7 @@ class Nadam(Optimizer):
 
     def _apply(self, indices, params, grads, lr, t):
         f = np.float32
-        b1, b2 = f(self.beta_1), f(self.beta_2)
+        b1, b2 = f(float(self.beta_1)), f(float(self.beta_2))
         c = self._coefficients
         m = self._slot("m", indices)
         v = self._slot("v", indices)
@@ -311,5 +332,84 @@ class Nadam(Optimizer):
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update(beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
+        cfg.update(beta_1=float(self.beta_1), beta_2=float(self.beta_2), epsilon=self.epsilon)
+        return cfg
+
+
+@registry.register("optimizer", "ftrl")
+class Ftrl(Optimizer):
+    """Follow-the-regularized-leader (McMahan et al., 2013), as tf.keras 2's legacy Ftrl.
+
+    Per parameter: ``n`` (accumulated squared gradients, from ``initial_accumulator_value``) and
+    ``z`` ("linear"); ``w = (sign(z) * l1 - z) / (n'^-p / lr + 2 * l2)`` where ``|z| > l1``, else 0,
+    with ``p = learning_rate_power`` and ``l2`` raised by ``beta / (2 * lr)``.
+    """
+
+    learning_rate_power = Hyperparameter()
+    l1_regularization_strength = Hyperparameter()
+    l2_regularization_strength = Hyperparameter()
+    beta = Hyperparameter()
+
+    def __init__(self, learning_rate=0.001, learning_rate_power: float = -0.5,
+                 initial_accumulator_value: float = 0.1, l1_regularization_strength: float = 0.0,
+                 l2_regularization_strength: float = 0.0, name: str = "Ftrl",
+                 l2_shrinkage_regularization_strength: float = 0.0, beta: float = 0.0, **kwargs):
+        for arg, value in (("initial_accumulator_value", initial_accumulator_value),
+                           ("l1_regularization_strength", l1_regularization_strength),
+                           ("l2_regularization_strength", l2_regularization_strength),
+                           ("l2_shrinkage_regularization_strength", l2_shrinkage_regularization_strength)):
+            if value < 0.0:
+                raise ValueError(f"Ftrl: `{arg}` needs to be positive or zero. Received: {value}.")
+        if learning_rate_power > 0.0:
+            raise ValueError(f"Ftrl: `learning_rate_power` needs to be negative or zero. "
+                             f"Received: {learning_rate_power}.")
+        self.learning_rate_power = learning_rate_power
+        self.l1_regularization_strength = l1_regularization_strength
+        self.l2_regularization_strength = l2_regularization_strength
+        self.beta = beta
+        self.initial_accumulator_value = float(initial_accumulator_value)
+        self.l2_shrinkage_regularization_strength = float(l2_shrinkage_regularization_strength)
+        super().__init__(name=name, learning_rate=learning_rate, **kwargs)
+
+    _slot_names = ("accumulator", "linear")
+
+    def _create_slots(self, params):
+        self._slots["accumulator"] = [torch.full_like(p, self.initial_accumulator_value) for p in params]
+        self._slots["linear"] = [torch.zeros_like(p) for p in params]
+
+    def variables(self) -> List[Tensor]:
+        # Keras creates both slots of one parameter before the next parameter's
+        out = [self.iterations]
+        for acc, lin in zip(self._slots.get("accumulator", []), self._slots.get("linear", [])):
+            out += [acc, lin]
+        return out
+
+    def _apply(self, indices, params, grads, lr, t):
+        power = float(self.learning_rate_power)
+        l1 = float(self.l1_regularization_strength)
+        l2 = float(self.l2_regularization_strength) + float(self.beta) / (2.0 * lr)
+        shrinkage = self.l2_shrinkage_regularization_strength
+        for p, g, acc, lin in zip(params, grads, self._slot("accumulator", indices),
+                                  self._slot("linear", indices)):
+            new_acc = acc + g * g
+            if power == -0.5:
+                sigma = (torch.sqrt(new_acc) - torch.sqrt(acc)) / lr
+                quadratic = torch.sqrt(new_acc) / lr + 2.0 * l2
+            else:
+                sigma = (torch.pow(new_acc, -power) - torch.pow(acc, -power)) / lr
+                quadratic = torch.pow(new_acc, -power) / lr + 2.0 * l2
+            g_shrunk = g + 2.0 * shrinkage * p if shrinkage > 0 else g
+            lin.add_(g_shrunk - sigma * p)
+            update = (torch.sign(lin) * l1 - lin) / quadratic
+            p.copy_(torch.where(torch.abs(lin) > l1, update, torch.zeros_like(update)))
+            acc.copy_(new_acc)
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        cfg.update(learning_rate_power=float(self.learning_rate_power),
+                   initial_accumulator_value=self.initial_accumulator_value,
+                   l1_regularization_strength=float(self.l1_regularization_strength),
+                   l2_regularization_strength=float(self.l2_regularization_strength),
+                   l2_shrinkage_regularization_strength=self.l2_shrinkage_regularization_strength,
+                   beta=float(self.beta))
         return cfg

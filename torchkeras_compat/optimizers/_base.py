@@ -29,6 +29,29 @@ def _f32(value) -> float:
     return float(np.float32(value))
 
 
+class Hyperparameter:
+    """A hyperparameter kept, like Keras's, in a 0-d float32 tensor (on the CPU), so that old
+    code can read and change it with ``K.get_value(opt.momentum)``/``K.set_value(...)`` while
+    training; assigning a number (``opt.momentum = 0.5``) also works. Read at every step."""
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.attr = "_hyper_" + name
+
+    def __get__(self, obj, objtype=None):
+        if obj is None:
+            return self
+        return obj.__dict__[self.attr]
+
+    def __set__(self, obj, value) -> None:
+        value = torch.as_tensor(np.asarray(value, dtype=np.float32))
+        current = obj.__dict__.get(self.attr)
+        if current is None:
+            obj.__dict__[self.attr] = value.clone()
+        else:
+            with torch.no_grad():
+                current.copy_(value)
+
+
 class Optimizer:
     """Base class of the Keras optimizers.
 
@@ -45,6 +68,7 @@ class Optimizer:
     """
 
     _slot_names: Sequence[str] = ()
+    decay = Hyperparameter()
 
     def __init__(self, name: Optional[str] = None, learning_rate=0.001, decay: float = 0.0,
                  clipnorm: Optional[float] = None, clipvalue: Optional[float] = None,
@@ -257,7 +281,7 @@ class Optimizer:
         return float(self._lr)
 
     def get_config(self) -> dict:
-        cfg = {"name": self._name, "learning_rate": self._lr_config(), "decay": self.decay}
+        cfg = {"name": self._name, "learning_rate": self._lr_config(), "decay": float(self.decay)}
         for key in ("clipnorm", "clipvalue", "global_clipnorm"):
             if getattr(self, key) is not None:
                 cfg[key] = getattr(self, key)
