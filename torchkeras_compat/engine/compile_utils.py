@@ -106,8 +106,20 @@ class MetricsContainer:
 
     def update(self, y_true: list, y_pred: list, sample_weights: list) -> None:
         for entries, yt, yp, sw in zip(self.per_output, y_true, y_pred, sample_weights):
+            if not entries:
+                continue
+            yt, sw = _match_rank(yt, yp, sw)
             for metric, weighted in entries:
                 metric.update_state(yt, yp, sample_weight=sw if weighted else None)
+
+
+def _match_rank(y_true, y_pred, sample_weight):
+    """Labels of shape (n,) against predictions of shape (n, 1) are compared as (n, 1), as tf.keras does."""
+    if y_true is not None and y_true.ndim == 1 and y_pred.ndim == 2:
+        y_true = y_true.unsqueeze(-1)
+    if sample_weight is not None and sample_weight.ndim == 1 and y_pred.ndim == 2:
+        sample_weight = sample_weight.unsqueeze(-1)
+    return y_true, sample_weight
 
 
 def metric_name(metric) -> str:

@@ -43,7 +43,8 @@ class Model(Layer):
                          **{k: v for k, v in kwargs.items() if k in ("dtype",)})
         self._init_set(_is_graph_network=False, optimizer=None, compiled_loss=None,
                        compiled_metrics=None, stop_training=False, history=None,
-                       _is_compiled=False, _train_prepared=False, _regularized=[], _constrained=[])
+                       _is_compiled=False, _train_prepared=False, _regularized=[], _constrained=[],
+                       _policy=None, _loss_scaled=False)
         if inputs is not None:
             if outputs is None:
                 raise ValueError("A functional Model needs both `inputs` and `outputs`.")
@@ -125,8 +126,11 @@ class Model(Layer):
                             "\"distribute\", \"target_tensors\", or \"sample_weight_mode\".")
         if target_tensors is not None:
             raise NotImplementedError("compile(target_tensors=...) is not supported: pass the targets to fit().")
+        from .. import mixed_precision
         self._ensure_built_for("compile")
-        self.optimizer = optimizers.get(optimizer)
+        self._policy = mixed_precision.global_policy()
+        self.optimizer = mixed_precision.wrap_for_policy(optimizers.get(optimizer), self._policy)
+        self._loss_scaled = isinstance(self.optimizer, mixed_precision.LossScaleOptimizer)
         self.loss = loss
         output_names = self._output_names()
         self.compiled_loss = LossesContainer(loss, loss_weights, output_names)
@@ -281,13 +285,14 @@ class Model(Layer):
             self._prepare_training()
         CALL_CONTEXT.losses = call_losses = []
         try:
-            y_pred = self._as_output_list(self._forward(x_list, training=True))
+            with self._autocast():
+                y_pred = self._as_output_list(self._forward(x_list, training=True))
+                total, per_output = self.compiled_loss(y_list, y_pred, sw_list,
+                                                       self._regularization_losses(call_losses))
         finally:
             CALL_CONTEXT.losses = None
-        total, per_output = self.compiled_loss(y_list, y_pred, sw_list,
-                                               self._regularization_losses(call_losses))
         self.optimizer.zero_grad(set_to_none=True)
-        total.backward()
+        (self.optimizer.get_scaled_loss(total) if self._loss_scaled else total).backward()
         self.optimizer.step()
         if self._constrained:
             with torch.no_grad():
@@ -296,8 +301,13 @@ class Model(Layer):
         self._update_metrics(total, per_output, y_list, y_pred, sw_list)
         return total
 
+    def _autocast(self):
+        """torch.autocast under a mixed-precision policy ('mixed_float16'/'mixed_bfloat16')."""
+        from .. import mixed_precision
+        return mixed_precision.autocast(self._device().type, self._policy)
+
     def test_step(self, x_list, y_list, sw_list):
-        with torch.no_grad():
+        with torch.no_grad(), self._autocast():
             CALL_CONTEXT.losses = call_losses = []
             try:
                 y_pred = self._as_output_list(self._forward(x_list, training=False))

@@ -144,7 +144,7 @@ def run_fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_spli
 
 def _run_epoch(model, handler, cbs, epoch, from_iterator, class_weight):
     want_batch_logs = cbs._should_call["train"]
-    logs = None
+    ran = False
     for step, batch in enumerate(handler.batches(epoch)):
         if want_batch_logs:
             cbs.on_train_batch_begin(step)
@@ -152,18 +152,15 @@ def _run_epoch(model, handler, cbs, epoch, from_iterator, class_weight):
             x_list, y_list, sw_list = _standardize_batch(model, batch, class_weight)
         else:
             x_list, y_list, sw_list = model._to_device(batch)
-        try:
-            model.train_step(x_list, y_list, sw_list)
-        except KeyboardInterrupt:
-            raise
-        logs = model._logs()
+        model.train_step(x_list, y_list, sw_list)
+        ran = True
         if want_batch_logs:
-            cbs.on_train_batch_end(step, logs)
+            cbs.on_train_batch_end(step, model._logs())
         if model.stop_training:
             break
-    if logs is None and from_iterator:
+    if not ran and from_iterator:
         return None
-    return logs if logs is not None else model._logs()
+    return model._logs()
 
 
 # ---------------------------------------------------------------- evaluate
@@ -178,7 +175,7 @@ def run_evaluate(model, x, y, batch_size, verbose, sample_weight, steps, callbac
     model.reset_metrics()
     cbs.on_test_begin()
     want_batch_logs = cbs._should_call["test"]
-    logs = None
+    ran = False
     for step, batch in enumerate(handler.batches(0)):
         if want_batch_logs:
             cbs.on_test_batch_begin(step)
@@ -187,13 +184,13 @@ def run_evaluate(model, x, y, batch_size, verbose, sample_weight, steps, callbac
         else:
             x_list, y_list, sw_list = model._to_device(batch)
         model.test_step(x_list, y_list, sw_list)
-        logs = model._logs()
+        ran = True
         if want_batch_logs:
-            cbs.on_test_batch_end(step, logs)
-    if logs is None:
+            cbs.on_test_batch_end(step, model._logs())
+    if not ran:
         raise ValueError("Unexpected result of `evaluate`: no batches were processed; "
                          "the data is empty or the generator yielded nothing.")
-    logs = _float_logs(logs)
+    logs = _float_logs(model._logs())
     cbs.on_test_end(logs)
     if return_dict:
         return logs

@@ -1,0 +1,35 @@
+import os
+
+import numpy as np
+import pytest
+import torch
+
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "cuda: needs a CUDA GPU (skipped without one)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if torch.cuda.is_available():
+        return
+    skip = pytest.mark.skip(reason="needs a CUDA GPU")
+    for item in items:
+        if "cuda" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_keras_state():
+    """Each test starts with Keras's naming counters reset and a fixed seed."""
+    from torchkeras_compat import backend as K
+    K.clear_session()
+    np.random.seed(0)
+    torch.manual_seed(0)
+    yield
+
+
+@pytest.fixture
+def fixture_path():
+    return lambda *parts: os.path.join(FIXTURES, *parts)

@@ -1,0 +1,159 @@
+"""fit/evaluate/predict against values recorded from tf.keras 2 (tests/fixtures/make_engine.py)."""
+import json
+
+import numpy as np
+import pytest
+
+import torchkeras_compat as keras
+from torchkeras_compat import layers
+
+
+@pytest.fixture
+def recorded(fixture_path):
+    with open(fixture_path("engine", "engine.json")) as f:
+        return json.load(f)
+
+
+def test_fit_follows_keras_loss_curve(recorded, fixture_path):
+    data = np.load(fixture_path("engine", "training.npz"))
+    model = keras.Sequential([layers.Dense(3, activation="tanh", input_shape=(4,)),
+                              layers.Dense(1, activation="sigmoid")])
+    model.set_weights([data[f"w0_{i}"] for i in range(4)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="binary_crossentropy",
+                  metrics=["accuracy"])
+    hist = model.fit(data["x"], data["y"], batch_size=8, epochs=3, shuffle=False, verbose=0,
+                     validation_split=0.25)
+    want = recorded["training"]["history"]
+    assert list(hist.history) == list(want)
+    for key in want:
+        np.testing.assert_allclose(hist.history[key], want[key], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(model.evaluate(data["x"], data["y"], verbose=0),
+                               recorded["training"]["evaluate"], rtol=1e-5)
+    np.testing.assert_allclose(model.predict(data["x"][:5]), data["pred"], rtol=1e-5, atol=1e-6)
+    for i, w in enumerate(model.get_weights()):
+        np.testing.assert_allclose(w, data[f"w1_{i}"], rtol=1e-5, atol=1e-6)
+    assert model.metrics_names == recorded["training"]["metrics_names"]
+
+
+def test_multi_output_names_weights_and_dict_inputs(recorded, fixture_path):
+    data = np.load(fixture_path("engine", "multi_output.npz"))
+    a = keras.Input((3,), name="left")
+    b = keras.Input((2,), name="right")
+    h = layers.concatenate([layers.Dense(4, activation="relu")(a), b])
+    model = keras.Model([a, b], [layers.Dense(1, name="score")(h),
+                                 layers.Dense(3, activation="softmax", name="label")(h)])
+    model.set_weights([data[f"w0_{i}"] for i in range(6)])
+    model.compile("sgd", loss={"score": "mse", "label": "categorical_crossentropy"},
+                  loss_weights={"score": 0.5, "label": 1.0},
+                  metrics={"label": ["accuracy"], "score": ["mae"]})
+    hist = model.fit({"left": data["xa"], "right": data["xb"]}, {"score": data["y1"], "label": data["y2"]},
+                     batch_size=4, epochs=2, shuffle=False, verbose=0)
+    want = recorded["multi_output"]
+    assert list(hist.history) == list(want["history"])
+    for key, values in want["history"].items():
+        np.testing.assert_allclose(hist.history[key], values, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(model.evaluate([data["xa"], data["xb"]], [data["y1"], data["y2"]], verbose=0),
+                               want["evaluate"], rtol=1e-5)
+    assert model.metrics_names == want["metrics_names"]
+
+
+def _mlp():
+    model = keras.Sequential([layers.Dense(4, activation="relu", input_shape=(3,)), layers.Dense(1)])
+    model.compile("adam", "mse")
+    return model
+
+
+def test_evaluate_returns_scalar_for_loss_only_and_predict_numpy():
+    model = _mlp()
+    x, y = np.random.rand(10, 3), np.random.rand(10, 1)
+    assert isinstance(model.evaluate(x, y, verbose=0), float)
+    pred = model.predict(x)
+    assert isinstance(pred, np.ndarray) and pred.shape == (10, 1) and pred.dtype == np.float32
+    assert np.allclose(model.predict_on_batch(x), pred, atol=1e-6)
+    assert isinstance(model.train_on_batch(x, y), float)
+    assert isinstance(model.test_on_batch(x, y), float)
+
+
+def test_wrong_input_shape_names_input_and_both_shapes():
+    model = _mlp()
+    with pytest.raises(ValueError, match=r"expected dense_input to have shape \(3,\) but got array with shape \(5,\)"):
+        model.fit(np.zeros((4, 5)), np.zeros((4, 1)), verbose=0)
+
+
+def test_sample_count_mismatch_and_fit_before_compile():
+    model = _mlp()
+    with pytest.raises(ValueError, match="Data cardinality is ambiguous"):
+        model.fit(np.zeros((4, 3)), np.zeros((5, 1)), verbose=0)
+    raw = keras.Sequential([layers.Dense(1, input_shape=(3,))])
+    with pytest.raises(RuntimeError, match="compile"):
+        raw.fit(np.zeros((4, 3)), np.zeros((4, 1)))
+
+
+def test_non_numeric_data_is_a_clear_error():
+    model = _mlp()
+    with pytest.raises(ValueError, match="Failed to convert a NumPy array"):
+        model.fit(np.array([["a", "b", "c"]]), np.zeros((1, 1)), verbose=0)
+
+
+def test_unknown_names_suggest_the_right_one():
+    model = keras.Sequential([layers.Dense(1, input_shape=(3,))])
+    with pytest.raises(ValueError, match="binary_crossentropy"):
+        model.compile(optimizer="adam", loss="binary_arossentropy")
+    with pytest.raises(ValueError, match="Did you mean"):
+        model.compile(optimizer="adma", loss="mse")
+    with pytest.raises(ValueError, match="relu"):
+        layers.Dense(3, activation="rleu")
+
+
+def test_legacy_nb_epoch_and_history_accuracy_key():
+    model = keras.Sequential([layers.Dense(1, activation="sigmoid", input_dim=2)])
+    model.compile("sgd", "binary_crossentropy", metrics=["accuracy"])
+    with pytest.warns(UserWarning, match="epochs"):
+        hist = model.fit(np.random.rand(8, 2), np.random.randint(0, 2, (8, 1)), nb_epoch=2, verbose=0)
+    assert len(hist.history["accuracy"]) == 2
+    assert hist.epoch == [0, 1]
+
+
+def test_generators_and_legacy_fit_generator():
+    model = _mlp()
+
+    def gen():
+        while True:
+            yield np.random.rand(4, 3), np.random.rand(4, 1)
+
+    hist = model.fit(gen(), steps_per_epoch=3, epochs=2, verbose=0)
+    assert len(hist.history["loss"]) == 2
+    hist = model.fit_generator(gen(), steps_per_epoch=2, epochs=1, verbose=0)
+    assert len(hist.history["loss"]) == 1
+    assert isinstance(model.evaluate_generator(gen(), steps=2), float)
+    assert model.predict_generator((x for x, _ in gen()), steps=2).shape == (8, 1)
+
+
+def test_class_weight_and_sample_weight_change_the_loss():
+    x, y = np.random.rand(8, 3), np.random.randint(0, 2, (8, 1)).astype("float32")
+    model = _mlp()
+    base = model.evaluate(x, y, verbose=0)
+    weighted = model.evaluate(x, y, sample_weight=np.where(y[:, 0] > 0, 3.0, 0.0), verbose=0)
+    assert not np.isclose(base, weighted)
+    model.fit(x, y, class_weight={0: 1.0, 1: 5.0}, epochs=1, verbose=0)
+
+
+def test_predict_classes_and_proba():
+    model = keras.Sequential([layers.Dense(3, activation="softmax", input_shape=(2,))])
+    x = np.random.rand(5, 2)
+    assert model.predict_classes(x).shape == (5,)
+    assert np.allclose(model.predict_proba(x).sum(1), 1, atol=1e-6)
+
+
+def test_verbose_1_prints_keras_progress_bar(capsys):
+    model = _mlp()
+    model.fit(np.random.rand(64, 3), np.random.rand(64, 1), batch_size=32, epochs=2, verbose=1)
+    out = capsys.readouterr().out
+    assert "Epoch 2/2" in out and "2/2 [==============================]" in out and "loss:" in out
+
+
+def test_verbose_2_one_line_per_epoch(capsys):
+    model = _mlp()
+    model.fit(np.random.rand(64, 3), np.random.rand(64, 1), batch_size=32, epochs=2, verbose=2)
+    lines = [l for l in capsys.readouterr().out.splitlines() if l.startswith("2/2 - ")]
+    assert len(lines) == 2
