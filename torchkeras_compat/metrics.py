@@ -463,8 +463,15 @@ class _ConfusionMatrixMetric(Metric):
         for name_ in self._counts:
             getattr(self, name_).add_(counts[name_])
 
+    def _thresholds_on(self, device: torch.device) -> Tensor:
+        """The thresholds as a tensor on `device`, made once (no host-to-device copy per batch)."""
+        cache = self.__dict__.setdefault("_threshold_tensors", {})
+        if device not in cache:
+            cache[device] = torch.tensor(self.thresholds, dtype=self.dtype, device=device)
+        return cache[device]
+
     def _compared_counts(self, y_true, y_pred, sw):
-        thresholds = torch.tensor(self.thresholds, dtype=self.dtype, device=y_pred.device)
+        thresholds = self._thresholds_on(y_pred.device)
         pred_pos = (y_pred.unsqueeze(0) > thresholds.unsqueeze(1)).to(self.dtype)
         label_pos = (y_true != 0).to(self.dtype).unsqueeze(0)
         w = sw.unsqueeze(0)

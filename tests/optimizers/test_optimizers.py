@@ -145,3 +145,11 @@ def test_parameters_without_gradients_are_skipped():
     a.grad = torch.ones(2)
     opt.step()
     assert torch.equal(b.detach(), torch.ones(2)) and float(a[0]) == pytest.approx(0.9)
+
+
+def test_minimize_with_callable_loss():
+    w = torch.nn.Parameter(torch.tensor([1.0, 2.0]))
+    opt = optimizers.SGD(learning_rate=0.1)
+    opt.minimize(lambda: torch.sum(w ** 2), [w])
+    np.testing.assert_allclose(w.detach().numpy(), [0.8, 1.6], rtol=1e-6)
+    assert int(opt.iterations) == 1

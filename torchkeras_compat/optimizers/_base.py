@@ -248,6 +248,14 @@ class Optimizer:
                 v.grad = torch.as_tensor(g, dtype=v.dtype, device=v.device)
         self.step()
 
+    def minimize(self, loss, var_list, grad_loss=None, name=None, tape=None) -> None:
+        """Keras's ``minimize``: differentiate ``loss`` (a tensor, or a callable returning one)
+        with respect to ``var_list`` (parameters, or a callable returning them) and step."""
+        params = list(var_list() if callable(var_list) else var_list)
+        value = loss() if callable(loss) else loss
+        grads = torch.autograd.grad(value, params, grad_outputs=grad_loss, allow_unused=True)
+        self.apply_gradients(zip(grads, params))
+
     def _transform_gradients(self, grads: List[Tensor]) -> List[Tensor]:
         """Keras's order: clip by value, then by norm, then by global norm (without host syncs)."""
         if self.clipvalue is None and self.clipnorm is None and self.global_clipnorm is None:
