@@ -11,7 +11,6 @@ boundary (``get_weights``/``set_weights``/saving), through ``add_weight(to_keras
 Keras's ``'same'`` padding is TensorFlow's: when the total padding of an axis is odd, the extra
 row/column goes at the end. Torch pads symmetrically, so that case pads with ``F.pad`` first.
 """
-import math
 import warnings
 from typing import List, Optional, Sequence, Tuple
 
@@ -130,7 +129,6 @@ class Conv(Layer):
     ``(filters, channels // groups, *kernel_size)``.
     """
 
-    _default_data_format: Optional[str] = None   # Conv1D's default is 'channels_last', not the global
     _paddings: Tuple[str, ...] = ("valid", "same")
 
     def __init__(self, rank: int, filters: Optional[int], kernel_size, strides=1, padding="valid",
@@ -272,13 +270,14 @@ class Conv(Layer):
 
     def call(self, inputs):
         self._check_call_input(inputs)
-        if not inputs.is_floating_point():
-            inputs = inputs.to(self.kernel.dtype)
+        kernel = self._own_weights[0].param
+        if inputs.dtype != kernel.dtype:    # ints (e.g. uint8 images) or another float width, as Keras casts
+            inputs = inputs.to(kernel.dtype)
         inputs, lead = self._batched(inputs)
         x, padding = self._padded(_to_channels_first(inputs, self.data_format))
         try:
             y = self._convolve(x, padding)
-        except RuntimeError as e:
+        except RuntimeError:
             self._checked_output_spatial(tuple(inputs.shape))  # raises the Keras error if that is the cause
             raise
         y = _from_channels_first(y, self.data_format)
@@ -328,8 +327,8 @@ class Conv1D(Conv):
                  use_bias: bool = True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(rank=1, filters=filters, kernel_size=kernel_size, strides=strides, padding=padding,
-                         data_format=data_format, dilation_rate=dilation_rate, groups=groups,
+        super().__init__(rank=1, filters=filters, kernel_size=kernel_size, strides=strides,
+                         padding=padding, data_format=data_format, dilation_rate=dilation_rate, groups=groups,
                          activation=activation, use_bias=use_bias,
                          kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
                          kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
@@ -349,8 +348,8 @@ class Conv2D(Conv):
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(rank=2, filters=filters, kernel_size=kernel_size, strides=strides, padding=padding,
-                         data_format=data_format, dilation_rate=dilation_rate, groups=groups,
+        super().__init__(rank=2, filters=filters, kernel_size=kernel_size, strides=strides,
+                         padding=padding, data_format=data_format, dilation_rate=dilation_rate, groups=groups,
                          activation=activation, use_bias=use_bias,
                          kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
                          kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
@@ -370,8 +369,8 @@ class Conv3D(Conv):
                  use_bias: bool = True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(rank=3, filters=filters, kernel_size=kernel_size, strides=strides, padding=padding,
-                         data_format=data_format, dilation_rate=dilation_rate, groups=groups,
+        super().__init__(rank=3, filters=filters, kernel_size=kernel_size, strides=strides,
+                         padding=padding, data_format=data_format, dilation_rate=dilation_rate, groups=groups,
                          activation=activation, use_bias=use_bias,
                          kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
                          kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
@@ -394,7 +393,8 @@ class ConvTranspose(Conv):
     def __init__(self, rank: int, filters: int, kernel_size, strides=1, padding="valid",
                  output_padding=None, data_format=None, dilation_rate=1, **kwargs):
         groups = kwargs.pop("groups", 1)
-        super().__init__(rank=rank, filters=filters, kernel_size=kernel_size, strides=strides, padding=padding,
+        super().__init__(rank=rank, filters=filters, kernel_size=kernel_size, strides=strides,
+                         padding=padding,
                          data_format=data_format, dilation_rate=dilation_rate, **kwargs)
         if groups not in (None, 1):
             raise ValueError(f"Layer {self.name}: `groups` is not supported by {type(self).__name__} "
@@ -484,8 +484,8 @@ class Conv1DTranspose(ConvTranspose):
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(rank=1, filters=filters, kernel_size=kernel_size, strides=strides, padding=padding,
-                         output_padding=output_padding, data_format=data_format,
+        super().__init__(rank=1, filters=filters, kernel_size=kernel_size, strides=strides,
+                         padding=padding,                         output_padding=output_padding, data_format=data_format,
                          dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
                          kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
                          kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
@@ -503,8 +503,8 @@ class Conv2DTranspose(ConvTranspose):
                  use_bias: bool = True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(rank=2, filters=filters, kernel_size=kernel_size, strides=strides, padding=padding,
-                         output_padding=output_padding, data_format=data_format,
+        super().__init__(rank=2, filters=filters, kernel_size=kernel_size, strides=strides,
+                         padding=padding,                         output_padding=output_padding, data_format=data_format,
                          dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
                          kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
                          kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
@@ -524,8 +524,8 @@ class Conv3DTranspose(ConvTranspose):
                  use_bias: bool = True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(rank=3, filters=filters, kernel_size=kernel_size, strides=strides, padding=padding,
-                         output_padding=output_padding, data_format=data_format,
+        super().__init__(rank=3, filters=filters, kernel_size=kernel_size, strides=strides,
+                         padding=padding,                         output_padding=output_padding, data_format=data_format,
                          dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
                          kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
                          kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
@@ -685,7 +685,8 @@ class SeparableConv(Conv):
                  depthwise_regularizer=None, pointwise_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, depthwise_constraint=None, pointwise_constraint=None,
                  bias_constraint=None, **kwargs):
-        super().__init__(rank=rank, filters=filters, kernel_size=kernel_size, strides=strides, padding=padding,
+        super().__init__(rank=rank, filters=filters, kernel_size=kernel_size, strides=strides,
+                         padding=padding,
                          data_format=data_format, dilation_rate=dilation_rate,
                          activation=activation, use_bias=use_bias, bias_initializer=bias_initializer,
                          bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
@@ -753,8 +754,8 @@ class SeparableConv1D(SeparableConv):
                  bias_initializer="zeros", depthwise_regularizer=None, pointwise_regularizer=None,
                  bias_regularizer=None, activity_regularizer=None, depthwise_constraint=None,
                  pointwise_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(rank=1, filters=filters, kernel_size=kernel_size, strides=strides, padding=padding,
-                         data_format=data_format, dilation_rate=dilation_rate,
+        super().__init__(rank=1, filters=filters, kernel_size=kernel_size, strides=strides,
+                         padding=padding, data_format=data_format, dilation_rate=dilation_rate,
                          depth_multiplier=depth_multiplier, activation=activation, use_bias=use_bias,
                          depthwise_initializer=depthwise_initializer,
                          pointwise_initializer=pointwise_initializer, bias_initializer=bias_initializer,
@@ -776,8 +777,8 @@ class SeparableConv2D(SeparableConv):
                  depthwise_regularizer=None, pointwise_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, depthwise_constraint=None, pointwise_constraint=None,
                  bias_constraint=None, **kwargs):
-        super().__init__(rank=2, filters=filters, kernel_size=kernel_size, strides=strides, padding=padding,
-                         data_format=data_format, dilation_rate=dilation_rate,
+        super().__init__(rank=2, filters=filters, kernel_size=kernel_size, strides=strides,
+                         padding=padding, data_format=data_format, dilation_rate=dilation_rate,
                          depth_multiplier=depth_multiplier, activation=activation, use_bias=use_bias,
                          depthwise_initializer=depthwise_initializer,
                          pointwise_initializer=pointwise_initializer, bias_initializer=bias_initializer,

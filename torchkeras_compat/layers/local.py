@@ -6,7 +6,6 @@ the patches with ``unfold`` and multiplies all positions in one batched matmul. 
 2 and 3 keep Keras's layouts (a masked dense kernel, and the list of connected entries) and
 multiply the flattened input by the dense ``(inputs, outputs)`` matrix they stand for.
 """
-import itertools
 from typing import Tuple
 
 import numpy as np
@@ -174,7 +173,7 @@ class LocallyConnected(Layer):
 
     def call(self, inputs):
         self._check_call_input(inputs)
-        if not inputs.is_floating_point():
+        if inputs.dtype != self.kernel.dtype:
             inputs = inputs.to(self.kernel.dtype)
         y = self._local_conv(inputs) if self.implementation == 1 else self._dense_conv(inputs)
         if self.bias is not None:

@@ -4,7 +4,7 @@ As for the convolutions, a ``channels_last`` tensor reaches torch's pooling kern
 ``movedim`` view. Keras's ``'same'`` padding puts the odd padding cell at the end; max pooling
 pads with ``-inf`` and average pooling leaves the padded cells out of the mean, as Keras does.
 """
-from typing import Dict, Optional, Tuple
+from typing import Dict, Tuple
 
 import torch
 import torch.nn.functional as F
