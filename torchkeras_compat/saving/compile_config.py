@@ -2,7 +2,7 @@
 
 tf.keras 2.21 writes ``{"loss", "metrics", "weighted_metrics", "loss_weights", "optimizer_config"}``
 (Keras 2.0-2.2 also ``sample_weight_mode``). Optimizers are written as tf.keras *legacy*
-optimizers (``is_legacy_optimizer: true``), whose update formulas and weight order are the ones
+optimizers (a config without ``is_legacy_optimizer``), whose update formulas and weight order are the ones
 used here, so tf.keras restores their state too. Reading accepts tf.keras 2.11+'s new optimizers
 (``"Custom>Adam"``, interleaved slot order) and Keras 1/2.0 configs.
 """
@@ -46,8 +46,10 @@ def _metrics_arg(container, output_names, attr: str):
 
 
 def optimizer_config(optimizer) -> dict:
+    # No "is_legacy_optimizer" key: tf.keras then builds its legacy optimizer, whose formulas
+    # and state layout are the ones used here.
     config = dict(optimizer.get_config())
-    config.setdefault("is_legacy_optimizer", True)
+    config.pop("is_legacy_optimizer", None)
     return {"class_name": type(optimizer).__name__, "config": config}
 
 

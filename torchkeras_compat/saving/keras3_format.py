@@ -65,44 +65,125 @@ def from_keras3_config(obj):
     return out
 
 
-def to_keras3_config(obj, in_layer_config=False):
-    """tf.keras 2 config -> what Keras 3 accepts (InputLayer ``batch_shape``, nodes as
-    ``{"args", "kwargs"}``, no Keras-2-only keys)."""
-    if isinstance(obj, list):
-        return [to_keras3_config(o) for o in obj]
-    if not isinstance(obj, dict):
-        return obj
-    out = dict(obj)
-    if "class_name" in out and isinstance(out.get("config"), dict):
-        cfg = dict(out["config"])
-        if out["class_name"] == "InputLayer":
-            if "batch_input_shape" in cfg:
-                cfg["batch_shape"] = cfg.pop("batch_input_shape")
-            cfg.pop("ragged", None)
-        else:
-            cfg.pop("batch_input_shape", None)
-            for key in ("time_major", "implementation", "input_length"):
-                cfg.pop(key, None)
-        if out["class_name"] in ("Sequential", "Functional"):
-            cfg["layers"] = [to_keras3_config(l) for l in cfg.get("layers", [])]
-        else:
-            cfg = {k: to_keras3_config(v) for k, v in cfg.items()}
-        out["config"] = cfg
-        out.setdefault("module", None)
+_OBJECT_MODULES = (("initializer", "keras.initializers"), ("regularizer", "keras.regularizers"),
+                   ("constraint", "keras.constraints"))
+
+
+def _object_module(key: str, spec: dict) -> Optional[str]:
+    """Keras 3 finds built-in objects by module: infer it from the config key or the registry."""
+    from ..engine import registry
+    for suffix, module in _OBJECT_MODULES:
+        if key.endswith(suffix):
+            return module
+    for kind, module in (("initializer", "keras.initializers"), ("regularizer", "keras.regularizers"),
+                         ("constraint", "keras.constraints"), ("layer", "keras.layers")):
+        if spec.get("class_name") in registry.names(kind):
+            return module
+    return None
+
+
+def _value_to_keras3(key: str, value):
+    if isinstance(value, dict) and "class_name" in value and "config" in value:
+        if value["class_name"] in ("Sequential", "Functional") or "inbound_nodes" in value:
+            return to_keras3_config(value)
+        if _is_layer_spec(value):
+            return to_keras3_config(value)
+        out = dict(value)
+        if out.get("module") is None:
+            out["module"] = _object_module(key, value)
         out.setdefault("registered_name", None)
-    if "inbound_nodes" in out:
-        out["inbound_nodes"] = [_node_to_keras3(n) for n in out["inbound_nodes"]]
+        out["config"] = {k: _value_to_keras3(k, v) for k, v in value["config"].items()}
+        return out
+    if isinstance(value, list):
+        return [_value_to_keras3(key, v) for v in value]
+    return value
+
+
+def _is_layer_spec(spec: dict) -> bool:
+    from ..engine import registry
+    return spec.get("class_name") in registry.names("layer")
+
+
+def _tensor_specs(model) -> dict:
+    """(layer name, config node index, tensor index) -> (shape, dtype) for `model`'s graph."""
+    if model is None or not hasattr(model, "_plan"):
+        return {}
+    from ..engine.keras_tensor import flatten
+    index_map = model_config._node_index_map(model)
+    specs = {}
+    for layer in model.layers:
+        for node in layer._inbound_nodes:
+            if id(node) in index_map:
+                for i, t in enumerate(flatten(node.outputs)):
+                    specs[(layer.name, index_map[id(node)], i)] = (list(t.shape), t.dtype)
+    return specs
+
+
+def to_keras3_config(obj, model=None):
+    """A tf.keras 2 layer/model spec -> what Keras 3 accepts (InputLayer ``batch_shape``, nodes
+    as ``{"args", "kwargs"}``, modules on nested objects, no Keras-2-only keys)."""
+    out = dict(obj)
+    cfg = dict(out.get("config", {}))
+    if out["class_name"] == "InputLayer":
+        if "batch_input_shape" in cfg:
+            cfg["batch_shape"] = cfg.pop("batch_input_shape")
+        cfg.pop("ragged", None)
+    else:
+        cfg.pop("batch_input_shape", None)
+        for key in ("time_major", "implementation", "input_length"):
+            cfg.pop(key, None)
+    if out["class_name"] in ("Sequential", "Functional"):
+        by_name = {l.name: l for l in (model_config_layers(model) if model is not None else [])}
+        cfg["layers"] = [to_keras3_config(l, by_name.get(l.get("name") or l["config"].get("name")))
+                         for l in cfg.get("layers", [])]
+        specs = _tensor_specs(model)
+        # Keras 3 numbers a nested model's calls from 0; tf.keras counted its internal node first
+        shifted = {l.name for l in by_name.values() if model_config._skips_first_node(l)}
+        for entry in cfg["layers"]:
+            if "inbound_nodes" in entry:
+                entry["inbound_nodes"] = [_node_to_keras3(n, specs, shifted) for n in entry["inbound_nodes"]]
+        for key in ("input_layers", "output_layers"):
+            if key in cfg:
+                cfg[key] = _shift_refs(cfg[key], shifted)
+    else:
+        cfg = {k: _value_to_keras3(k, v) for k, v in cfg.items()}
+    out["config"] = cfg
+    if out.get("module") is None and _is_layer_spec(out) and not out.get("registered_name"):
+        out["module"] = "keras" if out["class_name"] == "Sequential" else "keras.layers"
+    out.setdefault("registered_name", None)
+    if out["class_name"] == "Functional":
+        out["module"] = "keras.src.models.functional"
     return out
 
 
-def _node_to_keras3(node):
+def model_config_layers(model) -> list:
+    from ..engine.sequential import Sequential
+    if isinstance(model, Sequential):
+        return list(model._stack)
+    return list(getattr(model, "layers", []))
+
+
+def _shift_refs(refs, shifted):
+    from .model_config import _is_tensor_ref
+    if _is_tensor_ref(refs):
+        return [refs[0], refs[1] - 1 if refs[0] in shifted else refs[1]] + list(refs[2:])
+    if isinstance(refs, list):
+        return [_shift_refs(r, shifted) for r in refs]
+    if isinstance(refs, dict):
+        return {k: _shift_refs(v, shifted) for k, v in refs.items()}
+    return refs
+
+
+def _node_to_keras3(node, specs, shifted=frozenset()):
     from .model_config import _is_tensor_ref, _normalize_node
     first, kwargs = _normalize_node(node)
 
     def kt(ref):
         if _is_tensor_ref(ref):
+            shape, dtype = specs.get(tuple(ref[:3]), (None, "float32"))
             return {"class_name": "__keras_tensor__",
-                    "config": {"shape": None, "dtype": "float32", "keras_history": list(ref[:3])}}
+                    "config": {"shape": shape, "dtype": dtype,
+                               "keras_history": _shift_refs(list(ref[:3]), shifted)}}
         if isinstance(ref, list):
             return [kt(r) for r in ref]
         if isinstance(ref, dict):
@@ -338,7 +419,7 @@ def load_weights(model, path: str) -> None:
 def model_config_keras3(model) -> dict:
     data = model_config.model_to_dict(model, legacy=False)
     out = to_keras3_config({"module": "keras", "class_name": data["class_name"],
-                            "config": data["config"], "registered_name": None})
+                            "config": data["config"], "registered_name": None}, model)
     shape = model_config._build_input_shape(model)
     if shape is None and getattr(model, "inputs", None):
         shape = model_config._plain(model.inputs[0].shape)

@@ -301,6 +301,7 @@ def _normalize_node(node_data):
             return v
 
         first = conv(args[0]) if args else []
+        kwargs = {k: v for k, v in kwargs.items() if not (k == "mask" and v is None)}
         return first, conv(kwargs)
     if isinstance(node_data, dict):
         kwargs = {}
@@ -363,11 +364,15 @@ class _GraphBuilder:
         return structure
 
     def build_layers(self) -> None:
+        # Keras 3 (nodes as {"args", "kwargs"}) numbers a nested model's calls from 0; Keras 1-2
+        # counted the nested model's internal node first.
+        keras3 = any(isinstance(n, dict) and "args" in n
+                     for spec in self.config["layers"] for n in spec.get("inbound_nodes", []))
         for spec in self.config["layers"]:
             layer = deserialize_layer(spec, self.custom_objects)
             name = spec.get("name") or spec.get("config", {}).get("name") or layer.name
             self.layers[name] = layer
-            self.node_count[name] = 1 if _skips_first_node(layer) else 0
+            self.node_count[name] = 1 if _skips_first_node(layer) and not keras3 else 0
 
     def apply_node(self, name: str, node_data) -> None:
         layer = self.layers[name]
