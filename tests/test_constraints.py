@@ -30,3 +30,9 @@ def test_configs_and_names():
     assert constraints.get(None) is None
     with pytest.raises(ValueError, match="'unit_norm'"):
         constraints.get("unit_nrm")
+
+
+@pytest.mark.parametrize("size", [3, 4, 5])
+def test_radial_constraint_matches_keras(size):
+    w = torch.from_numpy(REF[f"con.in.radial{size}"])
+    np.testing.assert_array_equal(constraints.RadialConstraint()(w).numpy(), REF[f"con.radial{size}"])

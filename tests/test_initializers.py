@@ -66,3 +66,8 @@ def test_plain_function_and_unknown_name():
     assert initializers.serialize(initializers.get(my_init)) == "my_init"
     with pytest.raises(ValueError, match="glorot_uniform"):
         initializers.get("glorot_unifrom")
+
+
+def test_lower_case_module_names():
+    assert isinstance(initializers.glorot_uniform(seed=1), initializers.GlorotUniform)
+    assert initializers.normal is initializers.RandomNormal and initializers.zeros is initializers.Zeros

@@ -41,3 +41,10 @@ def test_gradient_flows_through_penalty():
     w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
     regularizers.L1L2(l1=0.1, l2=0.5)(w).backward()
     np.testing.assert_allclose(w.grad.numpy(), [0.1 + 1.0, -0.1 - 2.0])
+
+
+def test_orthogonal_regularizer_matches_keras():
+    w = torch.from_numpy(REF["reg.in.orth"])
+    np.testing.assert_allclose(regularizers.OrthogonalRegularizer(0.1)(w).numpy(), REF["reg.orth_rows"], rtol=1e-5)
+    np.testing.assert_allclose(regularizers.OrthogonalRegularizer(0.2, mode="columns")(w).numpy(),
+                               REF["reg.orth_columns"], rtol=1e-5)

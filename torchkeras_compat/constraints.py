@@ -90,10 +90,37 @@ class MinMaxNorm(Constraint):
                 "axis": self.axis}
 
 
+@registry.register("constraint", "radial_constraint")
+class RadialConstraint(Constraint):
+    """Make each ``(height, width)`` slice of a Conv2D kernel ``(h, w, in, out)`` constant on
+    square rings around its centre, taking each ring's value from the kernel's diagonal exactly
+    as tf.keras 2 does (the innermost ring from ``w[h//2 - 1, h//2 - 1]``)."""
+
+    def __call__(self, w: Tensor) -> Tensor:
+        if w.dim() != 4:
+            raise ValueError(f"The weight tensor must have rank 4. Received weight tensor with "
+                             f"shape: {tuple(w.shape)}")
+        size = w.shape[0]
+        start = size // 2
+        pos = torch.arange(size, device=w.device)
+        if size % 2:
+            ring_of = (pos - start).abs()
+            source_of_ring = lambda d: torch.where(d == 0, start - 1, start + d - 1)  # noqa: E731
+        else:
+            # the innermost ring is the central 2x2 block
+            ring_of = torch.where(pos < start - 1, start - 1 - pos,
+                                  torch.where(pos > start, pos - start, torch.zeros_like(pos)))
+            source_of_ring = lambda d: torch.where(d == 0, start - 1, start + d)  # noqa: E731
+        ring = torch.maximum(ring_of[:, None], ring_of[None, :])
+        src = source_of_ring(ring)
+        return w[src, src]
+
+
 registry.register("constraint")(Constraint)
 
 # Keras's lower-case names
 max_norm, non_neg, unit_norm, min_max_norm = MaxNorm, NonNeg, UnitNorm, MinMaxNorm
+radial_constraint = RadialConstraint
 maxnorm, nonneg, unitnorm = MaxNorm, NonNeg, UnitNorm  # Keras 1
 
 

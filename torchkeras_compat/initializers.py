@@ -311,6 +311,21 @@ class Identity(Initializer):
         return {"gain": self.gain}
 
 
+# Keras's lower-case names (Keras 2.0-2.2 code calls e.g. initializers.glorot_uniform(seed=1))
+zeros = zero = Zeros
+ones = one = Ones
+constant = Constant
+random_normal = normal = RandomNormal
+random_uniform = uniform = RandomUniform
+truncated_normal = TruncatedNormal
+variance_scaling = VarianceScaling
+glorot_uniform, glorot_normal = GlorotUniform, GlorotNormal
+lecun_uniform, lecun_normal = LecunUniform, LecunNormal
+he_uniform, he_normal = HeUniform, HeNormal
+orthogonal = Orthogonal
+identity = Identity
+
+
 class _FunctionInitializer(Initializer):
     """Adapts a plain function ``f(shape, dtype=None)`` (which may return numpy) to an Initializer."""
 

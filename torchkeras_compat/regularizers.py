@@ -96,6 +96,37 @@ class L2(Regularizer):
         return {"l2": self.l2}
 
 
+@registry.register("regularizer", "orthogonal_regularizer")
+class OrthogonalRegularizer(Regularizer):
+    """Encourages the rows (``mode='rows'``) or columns of a 2D weight to be orthogonal:
+    ``factor * 0.5 * sum(|off-diagonal of normalised Gram matrix|) / number of pairs``."""
+
+    def __init__(self, factor: float = 0.01, mode: str = "rows"):
+        _check_factor(factor, "factor")
+        if mode not in ("rows", "columns"):
+            raise ValueError(f'Invalid value for argument `mode`. Expected one of {{"rows", '
+                             f'"columns"}}. Received: mode={mode}')
+        self.factor, self.mode = _floatx(factor), mode
+
+    def __call__(self, x: Tensor) -> Tensor:
+        if x.dim() != 2:
+            raise ValueError(f"Inputs to OrthogonalRegularizer must have rank 2. Received: "
+                             f"inputs.shape == {tuple(x.shape)}")
+        vectors = x if self.mode == "rows" else x.T
+        vectors = vectors * torch.rsqrt(torch.clamp(torch.sum(vectors * vectors, dim=1, keepdim=True),
+                                                    min=1e-12))
+        product = vectors @ vectors.T
+        size = product.shape[0]
+        off_diagonal = product * (1.0 - torch.eye(size, dtype=x.dtype, device=x.device))
+        num_pairs = size * (size - 1.0) / 2.0
+        return self.factor * 0.5 * torch.sum(torch.abs(off_diagonal)) / num_pairs
+
+    def get_config(self) -> dict:
+        return {"factor": self.factor, "mode": self.mode}
+
+
+orthogonal_regularizer = OrthogonalRegularizer
+
 # Keras's function-style names: l1(0.01) and l2(0.01) are the classes themselves
 l1 = L1
 l2 = L2
