@@ -97,13 +97,18 @@ def _t(x, dtype=None):
     """Any array-like as a torch tensor (floats in floatx)."""
     if hasattr(x, "value") and hasattr(x, "param"):  # a layer Weight
         x = x.value()
-    if torch.is_tensor(x):
+    if torch.is_tensor(x) or _is_symbolic(x):
         return x if dtype is None else x.to(torch_dtype(dtype))
     arr = np.asarray(x)
     t = torch.from_numpy(arr.copy()) if arr.ndim else torch.tensor(arr.item())
     if dtype is not None:
         return t.to(torch_dtype(dtype))
     return t.to(torch_dtype()) if t.is_floating_point() else t
+
+
+def _is_symbolic(x) -> bool:
+    from ..engine.keras_tensor import KerasTensor
+    return isinstance(x, KerasTensor)
 
 
 def is_tensor(x) -> bool:

@@ -181,6 +181,8 @@ class InputSpec:
 
 
 # ---------------------------------------------------------------- the Layer
+_ADD_WEIGHT_KERAS22 = ("name", "shape", "dtype", "initializer", "regularizer", "trainable", "constraint")
+_ADD_WEIGHT_KERAS20 = ("shape", "initializer", "name", "trainable", "regularizer", "constraint")
 _BASE_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "weights",
                 "activity_regularizer", "autocast", "input_dim", "input_length", "dynamic"}
 
@@ -260,27 +262,37 @@ class Layer(nn.Module):
         return False
 
     # ------------------------------------------------------------ weights
-    def add_weight(self, name=None, shape=None, dtype=None, initializer=None, regularizer=None,
-                   trainable=None, constraint=None, to_keras=None, from_keras=None, **kwargs):
+    def add_weight(self, *args, **kwargs) -> nn.Parameter:
         """Create a weight of Keras-layout ``shape``; returns the torch Parameter that stores it.
 
-        Accepts Keras 2.2's positional form ``add_weight(name, shape, ...)`` and Keras 2.0's
-        ``add_weight(shape, initializer, ...)``. ``to_keras``/``from_keras`` let a layer store the
-        weight in a torch-kernel layout and show it in Keras's.
+        Keyword form ``add_weight(name, shape, dtype, initializer, regularizer, trainable,
+        constraint)`` as in Keras 2.2 (also positionally), and Keras 2.0's ``add_weight(shape,
+        initializer, name, trainable, regularizer, constraint)``. ``to_keras``/``from_keras`` let a
+        layer store the weight in a torch-kernel layout and show it in Keras's.
         """
-        if isinstance(name, (tuple, list)) or (name is not None and not isinstance(name, str)):
-            name, shape, initializer = kwargs.pop("name", None), name, shape if initializer is None else initializer
+        order = _ADD_WEIGHT_KERAS20 if args and isinstance(args[0], (tuple, list)) else _ADD_WEIGHT_KERAS22
+        for key, value in zip(order, args):
+            if key in kwargs:
+                raise TypeError(f"add_weight() got multiple values for argument {key!r} (layer {self.name}).")
+            kwargs[key] = value
+        return self._add_weight(**kwargs)
+
+    def _add_weight(self, name=None, shape=None, dtype=None, initializer=None, regularizer=None,
+                    trainable=None, constraint=None, to_keras=None, from_keras=None, **kwargs):
         for k in ("use_resource", "synchronization", "aggregation", "partitioner", "caching_device",
                   "experimental_autocast", "getter"):
             kwargs.pop(k, None)
         if kwargs:
             raise TypeError(f"add_weight() got unexpected arguments {sorted(kwargs)} (layer {self.name}).")
         from .. import constraints, initializers, regularizers
-        shape = tuple(int(d) for d in (shape or ()))
-        if any(d is None or d < 0 for d in shape):
+        shape = tuple(shape or ())
+        if any(d is None or int(d) < 0 for d in shape):
             raise ValueError(f"Layer {self.name}: weight {name!r} needs a fully known shape, got {shape}.")
+        shape = tuple(int(d) for d in shape)
         name = name or f"weight_{len(self._own_weights)}"
-        torch_dtype = config.torch_dtype(dtype or (self._dtype if self._dtype not in ("float16", "bfloat16", "mixed_float16", "mixed_bfloat16") else "float32"))
+        # weights stay float32 under mixed precision; the compute dtype comes from autocast
+        low_precision = self._dtype in ("float16", "bfloat16", "mixed_float16", "mixed_bfloat16")
+        torch_dtype = config.torch_dtype(dtype or ("float32" if low_precision else self._dtype))
         init = initializers.get(initializer if initializer is not None else
                                 ("glorot_uniform" if torch_dtype.is_floating_point else "zeros"))
         value = torch.as_tensor(init(shape, dtype=config.dtype_name(torch_dtype)), dtype=torch_dtype)

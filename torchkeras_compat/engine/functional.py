@@ -161,8 +161,12 @@ def _map_graph(inputs, outputs):
     """Order the graph's nodes and layers by depth as Keras does; check it is connected."""
     finished, in_progress, order, layer_index = set(), set(), [], {}
 
+    given = {id(t) for t in inputs}
+
     def visit(tensor):
         layer, node_index, _ = tensor._history
+        if id(tensor) in given and not isinstance(layer, InputLayer):
+            return  # an intermediate tensor given as an input (K.function): the graph starts here
         node = layer._inbound_nodes[node_index]
         if id(node) in finished:
             return

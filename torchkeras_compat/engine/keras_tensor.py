@@ -92,6 +92,22 @@ class KerasTensor:
         from .op_layer import record_op
         return record_op(func, args, kwargs or {})
 
+    def is_floating_point(self) -> bool:
+        return "float" in self.dtype
+
+    def dim(self) -> int:
+        return len(self.shape)
+
+    def size(self, dim=None):
+        return self.shape if dim is None else self.shape[dim]
+
+    def __getattr__(self, name):
+        # tensor methods (x.sum(...), x.reshape(...)) record graph operations, as torch functions do
+        method = getattr(torch.Tensor, name, None) if not name.startswith("_") else None
+        if method is None or not callable(method):
+            raise AttributeError(f"'KerasTensor' object has no attribute {name!r}")
+        return lambda *args, **kwargs: self.__torch_function__(method, (KerasTensor,), (self,) + args, kwargs)
+
     def _op(self, name, *args):
         return self.__torch_function__(getattr(torch.Tensor, name), (KerasTensor,), (self,) + args)
 
