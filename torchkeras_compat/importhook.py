@@ -1,4 +1,8 @@
-"""The import hook that serves ``keras`` (and ``keras.*``) from this package."""
+"""The import hook that serves ``keras`` (and ``keras.*``) from this package.
+
+Without TensorFlow installed it also serves ``tensorflow.keras`` and ``from tensorflow import
+keras``; any other TensorFlow API raises :class:`OutsideScopeError` naming it.
+"""
 import importlib
 import importlib.abc
 import importlib.util
@@ -37,11 +41,16 @@ class KerasAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
 
 def install_keras_alias() -> None:
-    """Make ``import keras`` serve this package for the rest of the process."""
+    """Make ``import keras`` serve this package for the rest of the process.
+
+    When TensorFlow is not installed, ``tensorflow.keras`` is served too (see
+    :func:`install_tensorflow_alias`).
+    """
     for name in [m for m in sys.modules if m == "keras" or m.startswith("keras.")]:
         del sys.modules[name]
-    if not any(isinstance(f, KerasAlias) for f in sys.meta_path):
+    if not any(isinstance(f, KerasAlias) and f.alias == "keras" for f in sys.meta_path):
         sys.meta_path.insert(0, KerasAlias())
+    install_tensorflow_alias()
 
 
 def run_script(path: str, args) -> int:
@@ -56,3 +65,101 @@ def run_script(path: str, args) -> int:
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     return 0
+
+
+# --- tensorflow.keras -------------------------------------------------------------------------
+# Many tutorials import Keras through TensorFlow (``from tensorflow.keras.layers import Dense``,
+# ``from tensorflow import keras``, ``tf.keras.Sequential``).  When TensorFlow is not installed,
+# ``python -m torchkeras_compat`` serves those names from this package and nothing else: any
+# other TensorFlow API a script touches fails loudly instead of half-working.
+
+TF_KERAS_PATHS = ("tensorflow.keras", "tensorflow.python.keras")
+
+
+class OutsideScopeError(AttributeError, NotImplementedError):
+    """A TensorFlow API other than ``tf.keras`` was used under torchkeras_compat.
+
+    It is an ``AttributeError`` so ``hasattr(tf, "X")`` answers False, and a
+    ``NotImplementedError`` because that is what it means.
+    """
+
+
+def _outside_scope(name: str) -> str:
+    return (f"{name!r} is TensorFlow API outside torchkeras_compat's scope: this run serves only "
+            "tensorflow.keras (tf.keras.*) from torchkeras_compat, because TensorFlow is not "
+            "installed. Rewrite this part with torch or numpy, or install TensorFlow and run the "
+            "script with plain python.")
+
+
+class TensorFlowStub(type(sys)):
+    """The module object that stands in for ``tensorflow``: it has ``keras`` and ``__version__``.
+
+    ``__version__`` is the Keras API level this package follows (scripts print or compare it);
+    every other attribute raises :class:`OutsideScopeError` naming it.
+    """
+
+    def __init__(self, name: str = "tensorflow"):
+        super().__init__(name, "Stand-in for TensorFlow under torchkeras_compat: only "
+                         "tensorflow.keras is available.")
+        if name == "tensorflow":
+            from . import __version__
+            self.__version__ = __version__
+        self.__path__ = []  # a package, so ``import tensorflow.keras`` reaches the finder
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)  # import machinery and introspection probe dunders
+        if name == "keras":
+            return importlib.import_module(self.__name__ + ".keras")
+        raise OutsideScopeError(_outside_scope(f"{self.__name__}.{name}"))
+
+
+class TensorFlowAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Finder/loader for ``tensorflow``: the stub itself, and an error for non-Keras submodules.
+
+    ``tensorflow.keras[.X]`` is served by :class:`KerasAlias` instances placed before this one.
+    """
+
+    # ``tensorflow.python`` only as the parent of the TF 1.x-era ``tensorflow.python.keras``.
+    STUBS = ("tensorflow", "tensorflow.python")
+
+    def find_spec(self, name, path=None, target=None):
+        if name in self.STUBS:
+            return importlib.util.spec_from_loader(name, self, is_package=True)
+        if name.startswith("tensorflow."):
+            raise ModuleNotFoundError(_outside_scope(name), name=name)
+        return None
+
+    def create_module(self, spec):
+        return TensorFlowStub(spec.name)
+
+    def exec_module(self, module):
+        pass
+
+
+def tensorflow_installed() -> bool:
+    """Whether a real TensorFlow is importable (ignoring this package's own alias)."""
+    finders = [f for f in sys.meta_path if not isinstance(f, (TensorFlowAlias, KerasAlias))]
+    for finder in finders:
+        find = getattr(finder, "find_spec", None)
+        if find is not None and find("tensorflow", None) is not None:
+            return True
+    return False
+
+
+def install_tensorflow_alias() -> bool:
+    """Serve ``tensorflow.keras`` from this package when TensorFlow is absent.
+
+    Returns True when the alias was installed, False when a real TensorFlow is installed (then
+    ``tensorflow`` is left alone: the user has the real thing).
+    """
+    if isinstance(sys.modules.get("tensorflow"), TensorFlowStub) or any(
+            isinstance(f, TensorFlowAlias) for f in sys.meta_path):
+        return True
+    if "tensorflow" in sys.modules or tensorflow_installed():
+        return False
+    stub_finder = TensorFlowAlias()
+    sys.meta_path.insert(0, stub_finder)
+    for alias in reversed(TF_KERAS_PATHS):
+        sys.meta_path.insert(0, KerasAlias(alias))
+    return True
