@@ -35,6 +35,12 @@ def test_function_on_numpy_matches_keras(fname, pname):
     ("scce_logits", lambda: losses.sparse_categorical_crossentropy(IN["labels"], IN["logits"], from_logits=True)),
     ("bce_logits", lambda: losses.binary_crossentropy(IN["b_true"], IN["logits"], from_logits=True)),
     ("bce_smooth", lambda: losses.binary_crossentropy(IN["b_true"], IN["b_prob"], label_smoothing=0.1)),
+    ("bfce", lambda: losses.binary_focal_crossentropy(IN["b_true"], IN["b_prob"])),
+    ("bfce_all", lambda: losses.binary_focal_crossentropy(IN["b_true"], IN["logits"], apply_class_balancing=True,
+                                                          alpha=0.3, gamma=1.5, from_logits=True, label_smoothing=0.1)),
+    ("cfce", lambda: losses.categorical_focal_crossentropy(IN["onehot"], IN["prob_p"])),
+    ("cfce_all", lambda: losses.categorical_focal_crossentropy(IN["onehot"], IN["logits"], alpha=0.4, gamma=1.0,
+                                                               from_logits=True, label_smoothing=0.2)),
     ("huber_delta", lambda: losses.huber(IN["yt"], 3 * IN["yp"], delta=0.5)),
 ])
 def test_function_arguments(key, call):

@@ -280,6 +280,29 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False, a
     return loss
 
 
+def _check_broadcastable(y_true: Tensor, y_pred: Tensor, fn: str) -> None:
+    if y_true.shape == y_pred.shape:
+        return
+    try:
+        torch.broadcast_shapes(y_true.shape, y_pred.shape)
+    except RuntimeError:
+        raise ValueError(f"{fn}: targets of shape {tuple(y_true.shape)} cannot be matched with "
+                         f"predictions of shape {tuple(y_pred.shape)}. Give one 0/1 target per "
+                         "predicted probability.") from None
+
+
+def _elementwise_bce(y_true: Tensor, y_pred: Tensor, from_logits: bool, logits=None) -> Tensor:
+    """Keras's element-wise binary cross-entropy (probabilities clipped, then ``log(p + eps)``)."""
+    if logits is not None:
+        y_pred, from_logits = logits, True
+    if from_logits:
+        target = y_true.expand_as(y_pred) if y_true.dim() <= y_pred.dim() else y_true
+        return F.binary_cross_entropy_with_logits(y_pred, target, reduction="none")
+    eps = _epsilon(y_pred.dtype)
+    p = torch.clamp(y_pred, eps, 1.0 - eps)
+    return -(y_true * torch.log(p + eps) + (1.0 - y_true) * torch.log(1.0 - p + eps))
+
+
 @registry.register("loss")
 def binary_crossentropy(y_true, y_pred, from_logits: bool = False, label_smoothing: float = 0.0,
                         axis: int = -1) -> Tensor:
@@ -290,25 +313,49 @@ def binary_crossentropy(y_true, y_pred, from_logits: bool = False, label_smoothi
     """
     logits = None if from_logits else _logits_of(y_pred)
     y_true, y_pred = _pair(y_true, y_pred)
-    if y_true.shape != y_pred.shape:
-        try:
-            torch.broadcast_shapes(y_true.shape, y_pred.shape)
-        except RuntimeError:
-            raise ValueError(f"binary_crossentropy: targets of shape {tuple(y_true.shape)} cannot "
-                             f"be matched with predictions of shape {tuple(y_pred.shape)}. Give one "
-                             "0/1 target per predicted probability.") from None
+    _check_broadcastable(y_true, y_pred, "binary_crossentropy")
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    return torch.mean(_elementwise_bce(y_true, y_pred, from_logits, logits), dim=axis)
+
+
+@registry.register("loss")
+def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing: bool = False,
+                              alpha: float = 0.25, gamma: float = 2.0, from_logits: bool = False,
+                              label_smoothing: float = 0.0, axis: int = -1) -> Tensor:
+    """Binary cross-entropy scaled by ``(1 - p_t) ** gamma`` (Lin et al., 2017); with
+    ``apply_class_balancing``, also by ``alpha`` for positives and ``1 - alpha`` for negatives."""
+    logits = None if from_logits else _logits_of(y_pred)
+    y_true, y_pred = _pair(y_true, y_pred)
+    _check_broadcastable(y_true, y_pred, "binary_focal_crossentropy")
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    probs = torch.sigmoid(y_pred) if from_logits else y_pred
+    p_t = y_true * probs + (1.0 - y_true) * (1.0 - probs)
+    focal = torch.pow(1.0 - p_t, gamma) * _elementwise_bce(y_true, y_pred, from_logits, logits)
+    if apply_class_balancing:
+        focal = (y_true * alpha + (1.0 - y_true) * (1.0 - alpha)) * focal
+    return torch.mean(focal, dim=axis)
+
+
+@registry.register("loss")
+def categorical_focal_crossentropy(y_true, y_pred, alpha: float = 0.25, gamma: float = 2.0,
+                                   from_logits: bool = False, label_smoothing: float = 0.0,
+                                   axis: int = -1) -> Tensor:
+    """``sum(alpha * (1 - p) ** gamma * -y_true * log(p), axis)`` with ``p`` normalised and clipped."""
+    logits = None if from_logits else _logits_of(y_pred)
+    y_true, y_pred = _pair(y_true, y_pred)
+    _check_same_shape(y_true, y_pred, "categorical_focal_crossentropy")
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_true.shape[-1]
     if logits is not None:
         y_pred, from_logits = logits, True
     if from_logits:
-        return torch.mean(F.binary_cross_entropy_with_logits(
-            y_pred, y_true.expand_as(y_pred) if y_true.dim() <= y_pred.dim() else y_true,
-            reduction="none"), dim=axis)
+        y_pred = torch.softmax(y_pred, dim=axis)
     eps = _epsilon(y_pred.dtype)
-    p = torch.clamp(y_pred, eps, 1.0 - eps)
-    bce = y_true * torch.log(p + eps) + (1.0 - y_true) * torch.log(1.0 - p + eps)
-    return torch.mean(-bce, dim=axis)
+    p = torch.clamp(y_pred / torch.sum(y_pred, dim=axis, keepdim=True), eps, 1.0 - eps)
+    cce = -y_true * torch.log(p)
+    return torch.sum(torch.pow(1.0 - p, gamma) * alpha * cce, dim=axis)
 
 
 # --------------------------------------------------------------------------- reduction
@@ -490,6 +537,14 @@ BinaryCrossentropy = _wrapper_class(
 CategoricalCrossentropy = _wrapper_class(
     "CategoricalCrossentropy", categorical_crossentropy, "categorical_crossentropy",
     "Cross-entropy for one-hot (or soft) targets.", from_logits=False, label_smoothing=0.0, axis=-1)
+BinaryFocalCrossentropy = _wrapper_class(
+    "BinaryFocalCrossentropy", binary_focal_crossentropy, "binary_focal_crossentropy",
+    "Focal binary cross-entropy.", apply_class_balancing=False, alpha=0.25, gamma=2.0,
+    from_logits=False, label_smoothing=0.0, axis=-1)
+CategoricalFocalCrossentropy = _wrapper_class(
+    "CategoricalFocalCrossentropy", categorical_focal_crossentropy,
+    "categorical_focal_crossentropy", "Focal categorical cross-entropy.", alpha=0.25, gamma=2.0,
+    from_logits=False, label_smoothing=0.0, axis=-1)
 SparseCategoricalCrossentropy = _wrapper_class(
     "SparseCategoricalCrossentropy", sparse_categorical_crossentropy,
     "sparse_categorical_crossentropy", "Cross-entropy for integer class labels.",
@@ -498,7 +553,7 @@ SparseCategoricalCrossentropy = _wrapper_class(
 for _cls in (MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
              MeanSquaredLogarithmicError, Hinge, SquaredHinge, CategoricalHinge, LogCosh, Huber,
              Poisson, KLDivergence, CosineSimilarity, BinaryCrossentropy, CategoricalCrossentropy,
-             SparseCategoricalCrossentropy):
+             SparseCategoricalCrossentropy, BinaryFocalCrossentropy, CategoricalFocalCrossentropy):
     registry.register("loss")(_cls)
 registry.register("loss")(Loss)
 registry.register("loss")(LossFunctionWrapper)
