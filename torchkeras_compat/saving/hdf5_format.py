@@ -270,7 +270,31 @@ def _assign(plan) -> None:
     """Assign all (layer, arrays) pairs; called only after every check passed."""
     for layer, arrays in plan:
         for w, a in zip(_weights_of(layer), arrays):
-            w.assign(a)
+            assign_array(w, a)
+
+
+def assign_array(weight, array: np.ndarray) -> None:
+    """``weight.assign(array)``, without a copy when the storage can simply adopt the array
+    (CPU weight stored in Keras layout with the same dtype): the array was freshly read from
+    the file and is not used elsewhere."""
+    param = weight.param
+    if (weight.from_keras is None and param.device.type == "cpu" and isinstance(array, np.ndarray)
+            and array.dtype == _NUMPY_DTYPES.get(param.dtype) and array.flags.c_contiguous
+            and array.flags.writeable and tuple(array.shape) == tuple(param.shape)):
+        import torch
+        param.data = torch.from_numpy(array)
+        return
+    weight.assign(array)
+
+
+def _numpy_dtypes():
+    import torch
+    return {torch.float32: np.dtype("float32"), torch.float64: np.dtype("float64"),
+            torch.float16: np.dtype("float16"), torch.int64: np.dtype("int64"),
+            torch.int32: np.dtype("int32")}
+
+
+_NUMPY_DTYPES = _numpy_dtypes()
 
 
 def load_weights_from_group(g, model, path: str, by_name: bool = False,
@@ -296,7 +320,7 @@ def load_weights_from_group(g, model, path: str, by_name: bool = False,
                              f"{len(own)} in the model, {len(top)} saved.")
     _assign(plan)
     for w, a in zip(_top_level_weights(model), top):
-        w.assign(a)
+        assign_array(w, a)
 
 
 def _convert(layer, arrays, version, backend):
@@ -384,7 +408,9 @@ def load_model(path: str, custom_objects: Optional[dict] = None, compile: bool =
         config = read_model_config(f, path)
         if "model_weights" not in f:
             raise ValueError(f"{path}: the file has a model config but no 'model_weights' group.")
-        model = model_config.model_from_dict(config, custom_objects)
+        from .load_context import building_for_load
+        with building_for_load():  # every weight is overwritten below: no need to initialize
+            model = model_config.model_from_dict(config, custom_objects)
         load_weights_from_group(f["model_weights"], model, path)
         if not compile:
             return model
