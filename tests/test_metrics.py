@@ -126,3 +126,24 @@ def test_state_stays_on_device_and_is_lazy():
     m = M.Mean()
     m.update_state(torch.tensor([1.0, 2.0]))
     assert isinstance(m.total, torch.Tensor) and m.total.device.type == "cpu"
+
+
+def test_user_written_metric_with_add_weight():
+    class CountPositives(M.Metric):
+        def __init__(self, name="count_positives", **kwargs):
+            super().__init__(name=name, **kwargs)
+            self.count = self.add_weight(name="count", initializer="zeros")
+
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            self.count.assign_add(torch.sum((torch.as_tensor(y_pred) > 0.5).float()))
+
+        def result(self):
+            return self.count
+
+    m = CountPositives()
+    m.update_state(None, [0.2, 0.7, 0.9])
+    m.update_state(None, [0.6])
+    assert float(m.result()) == 3.0 and m.name == "count_positives"
+    m.reset_states()
+    assert float(m.result()) == 0.0
+    assert type(m.count + 1) is torch.Tensor

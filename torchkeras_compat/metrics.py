@@ -153,11 +153,38 @@ def _snake_case(name: str) -> str:
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", s).lower()
 
 
+class MetricVariable(torch.Tensor):
+    """A metric's state tensor with Keras's variable methods, for user-written metrics
+    (``self.tp = self.add_weight('tp')``, then ``self.tp.assign_add(...)`` in ``update_state``).
+    Arithmetic on it gives plain tensors."""
+
+    __torch_function__ = torch._C._disabled_torch_function_impl
+
+    def assign(self, value) -> "MetricVariable":
+        with torch.no_grad():
+            self.copy_(torch.as_tensor(value, dtype=self.dtype, device=self.device).expand_as(self))
+        return self
+
+    def assign_add(self, delta) -> "MetricVariable":
+        with torch.no_grad():
+            self.add_(torch.as_tensor(delta, dtype=self.dtype, device=self.device))
+        return self
+
+    def assign_sub(self, delta) -> "MetricVariable":
+        with torch.no_grad():
+            self.sub_(torch.as_tensor(delta, dtype=self.dtype, device=self.device))
+        return self
+
+    def numpy(self) -> np.ndarray:
+        return self.detach().cpu().numpy()
+
+
 class Metric:
     """A stateful metric: ``update_state(...)`` accumulates, ``result()`` reads, ``reset_state()``
     clears. Calling the metric updates it and returns the new result, as in Keras.
 
-    State tensors are made with ``add_weight`` and follow the device of the data.
+    Built-in metrics keep their state in plain tensors that follow the device of the data;
+    ``add_weight`` gives user-written metrics :class:`MetricVariable` state on the backend's device.
     """
 
     def __init__(self, name: Optional[str] = None, dtype=None, **kwargs):
@@ -165,9 +192,10 @@ class Metric:
         self.dtype = config.torch_dtype(dtype)
         self._state_names: List[str] = []
         self._initial_values = {}
+        self._user_weights: List[tuple] = []
 
-    def add_weight(self, name: str, shape=(), initializer: str = "zeros", dtype=None) -> Tensor:
-        """Create a state tensor (zeros unless `initializer` is 'ones') and remember it."""
+    def _add_state(self, name: str, shape=(), initializer: str = "zeros", dtype=None) -> Tensor:
+        """Create the state tensor ``self.<name>`` (zeros, or ones)."""
         dtype = config.torch_dtype(dtype) if dtype is not None else self.dtype
         fill = 1.0 if initializer == "ones" else 0.0
         value = torch.full(tuple(shape), fill, dtype=dtype)
@@ -176,9 +204,20 @@ class Metric:
         setattr(self, name, value)
         return value
 
+    def add_weight(self, name: str = None, shape=(), initializer="zeros", dtype=None,
+                   **kwargs) -> MetricVariable:
+        """A state variable for a user-written metric; ``reset_state`` sets it back."""
+        from . import initializers
+        dtype = config.torch_dtype(dtype) if dtype is not None else self.dtype
+        init = initializers.get(initializer)
+        value = init(tuple(shape), dtype=dtype).to(config.get_device())
+        var = value.as_subclass(MetricVariable)
+        self._user_weights.append((var, value.clone()))
+        return var
+
     @property
     def variables(self) -> List[Tensor]:
-        return [getattr(self, n) for n in self._state_names]
+        return [getattr(self, n) for n in self._state_names] + [v for v, _ in self._user_weights]
 
     weights = variables
 
@@ -197,6 +236,9 @@ class Metric:
     def reset_state(self) -> None:
         for n in self._state_names:
             getattr(self, n).fill_(self._initial_values[n])
+        with torch.no_grad():
+            for var, initial in self._user_weights:
+                var.copy_(initial)
 
     def reset_states(self) -> None:
         """Keras 2.0-2.4 name of ``reset_state``."""
@@ -224,9 +266,9 @@ class Reduce(Metric):
     def __init__(self, reduction: str, name: Optional[str] = None, dtype=None):
         super().__init__(name=name, dtype=dtype)
         self.reduction = reduction
-        self.add_weight("total")
+        self._add_state("total")
         if reduction != "sum":
-            self.add_weight("count")
+            self._add_state("count")
 
     def update_state(self, values, sample_weight=None) -> None:
         values = as_tensor(values)
@@ -436,7 +478,7 @@ class _ConfusionMatrixMetric(Metric):
         self.thresholds = thresholds
         self._evenly = False
         for name_ in self._counts:
-            self.add_weight(name_, shape=(len(thresholds),))
+            self._add_state(name_, shape=(len(thresholds),))
 
     def _prepare(self, y_true, y_pred, sample_weight):
         y_pred = _floatx_tensor(y_pred, self.dtype)
@@ -613,7 +655,7 @@ class AUC(_ConfusionMatrixMetric):
         self.thresholds = [float(np.float32(t)) for t in all_thresholds]
         self._evenly = evenly
         for name_ in self._counts:
-            self.add_weight(name_, shape=(self.num_thresholds,))
+            self._add_state(name_, shape=(self.num_thresholds,))
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         if self.from_logits:
@@ -669,7 +711,7 @@ class MeanIoU(Metric):
         super().__init__(name=name, dtype=dtype)
         self.num_classes, self.ignore_class = num_classes, ignore_class
         self.sparse_y_true, self.sparse_y_pred, self.axis = sparse_y_true, sparse_y_pred, axis
-        self.add_weight("total_cm", shape=(num_classes, num_classes), dtype="float64")
+        self._add_state("total_cm", shape=(num_classes, num_classes), dtype="float64")
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         y_pred = as_tensor(y_pred)
