@@ -250,3 +250,41 @@ def test_sequential_deferred_build_saves_after_building(tmp_path):
     model.save(path)
     loaded = keras.models.load_model(path)
     _same_predictions(model, loaded, np.ones((2, 4), "float32"))
+
+
+KERAS1_DENSE = {"W_constraint": {"name": "MaxNorm", "m": 2, "axis": 0}, "b_constraint": None,
+                "name": "dense_1", "activity_regularizer": None, "trainable": True,
+                "init": "glorot_uniform", "bias": True, "input_dim": 4, "input_dtype": "float32",
+                "batch_input_shape": [None, 4], "activation": "relu", "output_dim": 8,
+                "W_regularizer": {"name": "WeightRegularizer", "l1": 0.0, "l2": 0.01},
+                "b_regularizer": None}
+
+
+def test_keras1_layer_config():
+    model = keras.models.model_from_config({"class_name": "Sequential",
+                                            "config": [{"class_name": "Dense", "config": KERAS1_DENSE}]})
+    cfg = model.layers[0].get_config()
+    assert cfg["units"] == 8 and cfg["use_bias"] is True and cfg["activation"] == "relu"
+    assert cfg["kernel_regularizer"]["class_name"] == "L1L2"
+    assert cfg["kernel_regularizer"]["config"]["l2"] == pytest.approx(0.01)
+    assert cfg["kernel_constraint"]["config"]["max_value"] == 2
+    assert model.input_shape == (None, 4)
+
+
+def test_keras1_merge_layer_has_a_clear_error():
+    cfg = {"class_name": "Sequential", "config": [{"class_name": "Merge", "config": {"mode": "sum"}}]}
+    with pytest.raises(ValueError, match="Merge.*functional API"):
+        keras.models.model_from_config(cfg)
+
+
+def test_keras1_functional_nodes_without_kwargs():
+    cfg = {"class_name": "Model", "config": {
+        "name": "m", "input_layers": [["input_1", 0, 0]], "output_layers": [["dense_1", 0, 0]],
+        "layers": [
+            {"class_name": "InputLayer", "name": "input_1", "inbound_nodes": [],
+             "config": {"batch_input_shape": [None, 4], "input_dtype": "float32", "sparse": False,
+                        "name": "input_1"}},
+            {"class_name": "Dense", "name": "dense_1", "inbound_nodes": [[["input_1", 0, 0]]],
+             "config": dict(KERAS1_DENSE, batch_input_shape=None)}]}}
+    model = keras.models.model_from_config(cfg)
+    assert model.output_shape == (None, 8)

@@ -364,7 +364,9 @@ def _open_weights(data: bytes, path: str):
 def load_model(path: str, custom_objects: Optional[dict] = None, compile: bool = True):
     config, _, weights = _read_zip(path)
     spec = from_keras3_config(config)
-    model = model_config.model_from_dict(spec, custom_objects)
+    from .load_context import building_for_load
+    with building_for_load():  # weights are all assigned from the file below
+        model = model_config.model_from_dict(spec, custom_objects)
     if weights is not None:
         with _open_weights(weights, path) as f:
             load_weights_from_h5(model, f, path)

@@ -127,18 +127,58 @@ def strip_harmless_keys(cls, config: dict) -> dict:
     return config
 
 
+_KERAS1_REGULARIZERS = {"WeightRegularizer", "L1L2Regularizer", "ActivityRegularizer"}
+
+
+def _keras1_object(value):
+    """Keras 1 wrote regularizers/constraints as ``{"name": "L1L2Regularizer", "l1": .., "l2": ..}``."""
+    if not (isinstance(value, dict) and "name" in value and "class_name" not in value):
+        return value
+    name = value["name"]
+    args = {k: v for k, v in value.items() if k != "name"}
+    if name in _KERAS1_REGULARIZERS:
+        return {"class_name": "L1L2", "config": {"l1": float(args.get("l1", 0.0)),
+                                                  "l2": float(args.get("l2", 0.0))}}
+    if name == "MaxNorm" and "m" in args:
+        args["max_value"] = args.pop("m")
+    if name == "MinMaxNorm" and "low" in args:
+        args["min_value"], args["max_value"] = args.pop("low"), args.pop("high")
+    return {"class_name": name, "config": args}
+
+
+def keras1_config_fixups(class_name: str, config: dict) -> dict:
+    """Keras 1 config values the argument-renaming table cannot express (values change form)."""
+    if class_name in ("Merge", "merge"):
+        raise ValueError("This file uses Keras 1's `Merge` layer, which Keras 2 removed. Rebuild the "
+                         "model with the functional API (keras.layers.add/concatenate/... on "
+                         "keras.Input tensors) and load the weights with model.load_weights(path).")
+    config = dict(config)
+    if "input_dtype" in config:
+        dtype = config.pop("input_dtype")
+        config.setdefault("dtype", dtype)
+    if "forget_bias_init" in config:
+        init = config.pop("forget_bias_init")
+        config.setdefault("unit_forget_bias", isinstance(init, str) and init.startswith("one"))
+    for key, value in list(config.items()):
+        if key.endswith(("regularizer", "constraint")) and isinstance(value, dict):
+            config[key] = _keras1_object(value)
+    return config
+
+
 def deserialize_layer(spec: dict, custom_objects: Optional[dict] = None):
     """Build a layer (or a nested model) from ``{"class_name", "config"}``."""
     if not isinstance(spec, dict) or "class_name" not in spec:
         raise ValueError(f"Not a layer config (expected a dict with 'class_name' and 'config'): {spec!r:.200}")
     class_name = spec["class_name"]
     config = spec.get("config", {})
+    if class_name in ("Merge", "merge"):
+        keras1_config_fixups(class_name, config)
     cls = registry.lookup("layer", class_name, custom_objects, "layer")
     if class_name in ("Model", "Functional") and isinstance(config, dict) and "layers" not in config:
         raise ValueError(f"Layer config of class {class_name!r} has no 'layers'; a subclassed model "
                          "cannot be rebuilt from a config. Load its weights into a model built in code.")
     if isinstance(config, dict):
-        config = strip_harmless_keys(cls, config)
+        config = strip_harmless_keys(cls, keras1_config_fixups(class_name, config))
     from_config = getattr(cls, "from_config", None)
     if from_config is None:
         return cls(**config)
