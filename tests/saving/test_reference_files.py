@@ -206,3 +206,19 @@ def test_functional_json_matches_tf_keras():
         assert ours["config"][key] == theirs["config"][key]
     assert [(l["name"], l["inbound_nodes"]) for l in ours["config"]["layers"]] == \
         [(l["name"], l["inbound_nodes"]) for l in theirs["config"]["layers"]]
+
+
+def test_keras1_theano_ordered_conv_model():
+    require_layers("Conv2D", "GlobalAveragePooling2D")
+    model = keras.models.load_model(fixture_path("keras1_th_conv.h5"))
+    assert model.layers[0].data_format == "channels_first"
+    assert model.layers[0].get_weights()[0].shape == (3, 2, 2, 3)
+    assert_predicts(model, "keras1_th_conv")
+
+
+def test_keras20_theano_trained_conv_kernels_are_flipped():
+    require_layers("Conv2D", "GlobalAveragePooling2D")
+    model = keras.Sequential([keras.layers.Conv2D(3, (3, 2), input_shape=(2, 6, 5), data_format="channels_first"),
+                              keras.layers.GlobalAveragePooling2D(data_format="channels_first")])
+    model.load_weights(fixture_path("keras20_theano_conv_weights.h5"))
+    assert_predicts(model, "keras20_theano_conv")
