@@ -100,3 +100,18 @@ def test_bad_input_errors():
         t.texts_to_sequences([3.5])
     with pytest.raises(TypeError, match="Unrecognized keyword"):
         Tokenizer(num_wordz=3)
+
+
+def test_fit_then_transform_same_texts_equals_fresh_tokenization(ref):
+    texts = ref["texts"]
+    for settings in [entry["settings"] for entry in ref["tokenizers"]]:
+        t = Tokenizer(**settings)
+        t.fit_on_texts(texts)
+        copies = [x.encode().decode() for x in texts]  # equal strings, different objects
+        assert t.texts_to_sequences(texts) == t.texts_to_sequences(copies), settings
+        np.testing.assert_array_equal(t.texts_to_matrix(texts, "tfidf"),
+                                      t.texts_to_matrix(copies, "tfidf"))
+    t = Tokenizer()
+    t.fit_on_texts(texts)
+    t.lower = False  # settings changed after fitting: the texts are tokenized again
+    assert t.texts_to_sequences(texts) == t.texts_to_sequences([x.encode().decode() for x in texts])

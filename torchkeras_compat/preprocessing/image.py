@@ -30,6 +30,7 @@ __all__ = ["ImageDataGenerator", "Iterator", "NumpyArrayIterator", "DirectoryIte
            "transform_matrix_offset_center"]
 
 WHITE_LIST_FORMATS = ("png", "jpg", "jpeg", "bmp", "ppm", "tif", "tiff")
+_SIGNS = np.array([-1, 1])
 
 
 # -- single-image transforms (the free functions of Keras 2) --------------------------------
@@ -52,9 +53,14 @@ def _is_identity(theta, tx, ty, shear, zx, zy) -> bool:
 
 
 def _warp_batch(batch: np.ndarray, params: dict, spatial: Tuple[int, int], channel_axis: int,
-                fill_mode: str, cval: float, order: int, device=None) -> np.ndarray:
+                fill_mode: str, cval: float, order: int, device=None,
+                flips: Optional[Tuple[np.ndarray, np.ndarray]] = None) -> np.ndarray:
     """Affine-warp a batch `(B, ...)` (one channel axis, two spatial axes) with per-image
-    Keras parameters given as arrays in `params`; returns a new array of the same dtype."""
+    Keras parameters given as arrays in `params`; returns a new array of the same dtype.
+
+    `flips` = (horizontal, vertical) boolean arrays: flips applied after the warp, folded into
+    the sampling grid (a flip of the output is a mirrored lookup), so they cost nothing.
+    """
     import torch
 
     from torchkeras_compat.utils._affine import keras_transform_matrices, warp_affine
@@ -64,16 +70,27 @@ def _warp_batch(batch: np.ndarray, params: dict, spatial: Tuple[int, int], chann
     matrix, offset = keras_transform_matrices(
         params["theta"], params["tx"], params["ty"], params["shear"], params["zx"], params["zy"],
         (shape[row_axis], shape[col_axis]), swap_axes=col_axis > row_axis)
+    # the spatial axes keep their original order in the (C, d1, d2) channel images scipy saw
+    grid_axis = {a: k for k, a in enumerate(ax for ax in range(3) if ax != channel_axis)}
+    extents = [shape[ax] for ax in range(3) if ax != channel_axis]
+    if flips is not None:
+        for flags, axis in zip(flips, (col_axis, row_axis)):
+            flags = np.asarray(flags, dtype=bool)
+            if flags.any():
+                k = grid_axis[axis]
+                offset[flags] += matrix[flags][:, :, k] * (extents[k] - 1)
+                matrix[flags, :, k] *= -1
     work_dtype = torch.float64 if batch.dtype == np.float64 else torch.float32
-    # (B, C, d1, d2): the spatial axes keep their original order, as scipy saw them
-    images = torch.from_numpy(np.ascontiguousarray(np.moveaxis(batch, channel_axis + 1, 1)))
-    images = images.to(device=device or "cpu", dtype=work_dtype)
+    perm = (0, channel_axis + 1) + tuple(a + 1 for a in range(3) if a != channel_axis)
+    images = torch.from_numpy(np.ascontiguousarray(batch)).to(device=device or "cpu",
+                                                              dtype=work_dtype)
+    images = images.permute(*perm).contiguous()  # torch copies with all cores
     out = warp_affine(images, matrix, offset, fill_mode, cval, order)
-    out = np.moveaxis(out.cpu().numpy(), 1, channel_axis + 1)
+    out = out.permute(*np.argsort(perm).tolist()).contiguous().cpu().numpy()
     if np.issubdtype(batch.dtype, np.integer):
         info = np.iinfo(batch.dtype)
         out = np.clip(np.round(out), info.min, info.max)
-    return np.ascontiguousarray(out.astype(batch.dtype, copy=False))
+    return out.astype(batch.dtype, copy=False)
 
 
 def apply_affine_transform(x: np.ndarray, theta: float = 0, tx: float = 0, ty: float = 0,
@@ -485,11 +502,19 @@ class ImageDataGenerator:
     def _shift(self, shift_range, extent: int) -> float:
         if not shift_range:
             return 0
-        try:  # a list (or an int n: 0..n-1) gives one of its values with a random sign
-            value = np.random.choice(shift_range)
-            value *= np.random.choice([-1, 1])
-        except ValueError:
+        # Keras: np.random.choice(range) (one of a list's values, or 0..n-1 for an int n) with
+        # a random sign; a float range makes choice() fail and falls back to uniform. The
+        # draws below consume numpy's RNG exactly as those calls do, without their overhead.
+        if isinstance(shift_range, (float, np.floating)):
             value = np.random.uniform(-shift_range, shift_range)
+        else:
+            values = (np.arange(shift_range) if isinstance(shift_range, (int, np.integer))
+                      else np.asarray(shift_range))
+            if values.ndim != 1 or values.size == 0:
+                value = np.random.uniform(-shift_range, shift_range)
+            else:
+                value = values[np.random.randint(0, values.size)]
+                value *= _SIGNS[np.random.randint(0, 2)]
         if np.max(shift_range) < 1:
             value *= extent
         return value
@@ -529,43 +554,56 @@ class ImageDataGenerator:
         return self._apply_transform_batch(np.asarray(x)[None], [transform_parameters])[0]
 
     def _apply_transform_batch(self, batch: np.ndarray, params: List[dict]) -> np.ndarray:
-        """Apply per-image transformations to a batch `(B, ...)`: affine warp (one grid for
-        the batch), channel shift, flips, brightness; the order Keras applied them in."""
+        """Apply per-image transformations to a batch `(B, ...)`, with Keras's results: affine
+        warp (one grid for the batch), channel shift, flips, brightness. Flips of warped
+        images are folded into the grid; the other steps are vectorised over the batch."""
         img_channel = self.channel_axis - 1
         spatial = (self.row_axis - 1, self.col_axis - 1)
-        get = lambda key, default: np.array([p.get(key, default) for p in params],  # noqa: E731
-                                            dtype=np.float64)
-        affine = {k: get(k, d) for k, d in (("theta", 0), ("tx", 0), ("ty", 0), ("shear", 0),
-                                            ("zx", 1), ("zy", 1))}
+        n = len(params)
+
+        def column(key, default):
+            return np.array([p.get(key, default) for p in params], dtype=np.float64)
+
+        affine = {k: column(k, d) for k, d in (("theta", 0), ("tx", 0), ("ty", 0), ("shear", 0),
+                                               ("zx", 1), ("zy", 1))}
+        flip_h = np.array([bool(p.get("flip_horizontal", False)) for p in params], dtype=bool)
+        flip_v = np.array([bool(p.get("flip_vertical", False)) for p in params], dtype=bool)
         moving = ~((affine["theta"] == 0) & (affine["tx"] == 0) & (affine["ty"] == 0)
                    & (affine["shear"] == 0) & (affine["zx"] == 1) & (affine["zy"] == 1))
         out = batch
         if moving.any():
-            out = batch.copy()
-            idx = np.nonzero(moving)[0]
-            out[idx] = _warp_batch(batch[idx], {k: v[idx] for k, v in affine.items()}, spatial,
-                                   img_channel, self.fill_mode, self.cval,
-                                   self.interpolation_order, self.device)
+            idx = slice(None) if moving.all() else np.nonzero(moving)[0]
+            warped = _warp_batch(batch[idx], {k: v[idx] for k, v in affine.items()}, spatial,
+                                 img_channel, self.fill_mode, self.cval,
+                                 self.interpolation_order, self.device,
+                                 flips=(flip_h[idx], flip_v[idx]))
+            if moving.all():
+                out = warped
+            else:
+                out = batch.copy()
+                out[idx] = warped
+            flip_h, flip_v = flip_h & ~moving, flip_v & ~moving  # done inside the warp
+        # channel shift, flips and brightness are pointwise or per-image: their order among
+        # themselves only matters for brightness, which Keras applies last
         shifts = [p.get("channel_shift_intensity") for p in params]
-        idx = [i for i, s in enumerate(shifts) if s is not None]
-        if idx:
+        sel = [i for i, v in enumerate(shifts) if v is not None]
+        if sel:
             out = out.copy() if out is batch else out
-            sel = out[idx]
-            flat = sel.reshape(len(idx), -1)
-            bshape = (len(idx),) + (1,) * (sel.ndim - 1)
+            part = out[sel]
+            flat = part.reshape(len(sel), -1)
+            bshape = (len(sel),) + (1,) * (part.ndim - 1)
             lo, hi = flat.min(axis=1).reshape(bshape), flat.max(axis=1).reshape(bshape)
-            intensity = np.array([shifts[i] for i in idx]).reshape(bshape)
-            out[idx] = np.clip(sel + intensity, lo, hi)
-        for key, axis in (("flip_horizontal", spatial[1]), ("flip_vertical", spatial[0])):
-            idx = [i for i, p in enumerate(params) if p.get(key, False)]
-            if idx:
+            intensity = np.array([shifts[i] for i in sel]).reshape(bshape)
+            out[sel] = np.clip(part + intensity, lo, hi)
+        for flags, axis in ((flip_h, spatial[1]), (flip_v, spatial[0])):
+            if flags.any():
                 out = out.copy() if out is batch else out
-                out[idx] = np.flip(out[idx], axis + 1)
-        idx = [i for i, p in enumerate(params) if p.get("brightness") is not None]
-        if idx:
+                out[flags] = np.flip(out[flags], axis + 1)
+        sel = [i for i in range(n) if params[i].get("brightness") is not None]
+        if sel:
             out = out.astype(np.float32) if out is batch else out
-            factors = np.array([params[i]["brightness"] for i in idx])
-            out[idx] = _brightness_batch(out[idx], factors, False, img_channel)
+            factors = np.array([params[i]["brightness"] for i in sel])
+            out[sel] = _brightness_batch(out[sel], factors, False, img_channel)
         return out
 
     def random_transform(self, x: np.ndarray, seed: Optional[int] = None) -> np.ndarray:
@@ -622,7 +660,8 @@ class ImageDataGenerator:
     def _transform_and_standardize(self, batch: np.ndarray) -> np.ndarray:
         """The per-batch pipeline of the iterators: random transforms, then `standardize`."""
         batch = self._random_transform_batch(batch)
-        batch = np.ascontiguousarray(batch, dtype=self.dtype)
+        if batch.dtype != np.dtype(self.dtype) or not batch.flags.c_contiguous:
+            batch = np.ascontiguousarray(batch, dtype=self.dtype)
         return np.asarray(self._standardize_batch(batch), dtype=self.dtype)
 
 

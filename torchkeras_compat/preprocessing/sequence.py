@@ -49,7 +49,13 @@ def _flat_values(sequences, lengths, dtype) -> np.ndarray:
     if sequences and all(isinstance(s, np.ndarray) for s in sequences):
         parts = [s.reshape(-1) for s in sequences]
         return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
-    flat = list(chain.from_iterable(s.tolist() if hasattr(s, "tolist") else s for s in sequences))
+    steps = chain.from_iterable(s.tolist() if hasattr(s, "tolist") else s for s in sequences)
+    if np.dtype(dtype).kind in "biuf":
+        try:  # the fast path: numbers straight from the lists, no intermediate list
+            return np.fromiter(steps, dtype=dtype, count=sum(lengths))
+        except (ValueError, TypeError):
+            steps = chain.from_iterable(s.tolist() if hasattr(s, "tolist") else s for s in sequences)
+    flat = list(steps)
     try:
         values = np.array(flat, dtype=dtype)
     except (ValueError, TypeError) as e:
@@ -91,24 +97,29 @@ def pad_sequences(sequences, maxlen: Optional[int] = None, dtype="int32", paddin
     maxlen = int(maxlen)
     _check_value_dtype(value, dtype)
 
-    x = np.full((num_samples, maxlen) + sample_shape, value, dtype=dtype)
     if sample_shape:
+        x = np.full((num_samples, maxlen) + sample_shape, value, dtype=dtype)
         return _pad_vectors(x, sequences, lengths, sample_shape, maxlen, dtype, padding, truncating)
     if not num_samples or not maxlen:
-        return x
+        return np.full((num_samples, maxlen), value, dtype=dtype)
     values = _flat_values(sequences, lengths, dtype)
     lengths = np.asarray(lengths, dtype=np.int64)
-    starts = np.cumsum(lengths) - lengths
-    row = np.repeat(np.arange(num_samples), lengths)
-    pos = np.arange(values.shape[0]) - np.repeat(starts, lengths)  # index inside its sequence
-    kept = np.minimum(lengths, maxlen)[row]
-    seq_len = lengths[row]
-    # index inside the kept part: 'pre' keeps the last `kept` steps, 'post' the first
-    t = pos - (seq_len - kept) if truncating == "pre" else pos
-    mask = (t >= 0) & (t < kept)
-    col = t if padding == "post" else maxlen - kept + t
-    x[row[mask], col[mask]] = values[mask]
-    return x
+    ends = np.cumsum(lengths)
+    kept = np.minimum(lengths, maxlen)
+    first = ends - kept if truncating == "pre" else ends - lengths  # first kept step, in `values`
+    # Every output row is one window of `maxlen` steps over the values framed by `maxlen` pad
+    # values on each side; steps of the neighbouring sequences in the window are then masked.
+    fill = np.full(maxlen, value, dtype=values.dtype)
+    framed = np.concatenate([fill, values, fill])
+    starts = first + (kept if padding == "pre" else maxlen)
+    x = np.lib.stride_tricks.sliding_window_view(framed, maxlen)[starts]
+    steps = np.arange(maxlen)
+    if padding == "pre":
+        outside = steps[None, :] < (maxlen - kept)[:, None]
+    else:
+        outside = steps[None, :] >= kept[:, None]
+    np.putmask(x, outside, np.asarray(value, dtype=x.dtype) if x.dtype != object else value)
+    return x.astype(dtype, copy=False)
 
 
 def _pad_vectors(x, sequences, lengths, sample_shape, maxlen, dtype, padding, truncating):

@@ -120,6 +120,11 @@ class Tokenizer:
         self.word_index: Dict[str, int] = {}
         self.index_word: Dict[int, str] = {}
         self.analyzer = analyzer
+        # Fit -> transform on the same texts is the usual pattern: the last fit_on_texts call
+        # remembers each text's tokens as ids into `_word_ids`, so that texts_to_sequences on
+        # those very string objects (identity-checked) needs no second tokenization.
+        self._word_ids: Dict[str, int] = {}
+        self._token_cache = None
 
     # -- tokens --------------------------------------------------------------------------
 
@@ -150,11 +155,23 @@ class Tokenizer:
                              "Wrap it in a list: fit_on_texts([text]).")
         counts: Dict[str, int] = {}
         docs: Dict[str, int] = {}
+        cached_texts, cached_ids = [], []
+        word_ids = self._word_ids
         for text in texts:
             self.document_count += 1
             tokens = self._tokens(text)
             _count_into(counts, tokens)
-            _count_into(docs, dict.fromkeys(tokens))  # each word once per document
+            unique = dict.fromkeys(tokens)
+            _count_into(docs, unique)  # each word once per document
+            if isinstance(text, str) and self.analyzer is None:
+                # set.difference(dict) walks the small set, not the whole vocabulary
+                new = set(unique).difference(word_ids)
+                if new:
+                    word_ids.update(zip(new, range(len(word_ids), len(word_ids) + len(new))))
+                cached_texts.append(text)
+                cached_ids.append(np.fromiter(map(word_ids.__getitem__, tokens), np.int64,
+                                              count=len(tokens)))
+        self._token_cache = (self._token_settings(), cached_texts, cached_ids)
         word_counts = self.word_counts
         for w, c in counts.items():  # new words go to the end, in first-seen order
             word_counts[w] = word_counts.get(w, 0) + c
@@ -162,6 +179,16 @@ class Tokenizer:
         for w, c in docs.items():
             word_docs[w] = word_docs.get(w, 0) + c
         self._renumber()
+
+    def _token_settings(self) -> tuple:
+        return (self.filters, self.lower, self.split, self.char_level, self.analyzer)
+
+    def _cached_token_ids(self):
+        """(texts, id arrays) remembered by the last fit, if the tokenizing settings still hold."""
+        cache = getattr(self, "_token_cache", None)
+        if cache is None or cache[0] != self._token_settings():
+            return None
+        return cache[1], cache[2]
 
     def _renumber(self) -> None:
         # sorted() is stable also with reverse=True: equal counts keep first-seen order
@@ -208,7 +235,18 @@ class Tokenizer:
                              "Wrap it in a list: texts_to_sequences([text]).")
         table, oov_index, exact = self._sequence_lookup()
         get = table.get
-        for text in texts:
+        cached = None if exact else self._cached_token_ids()
+        lut = None
+        for position, text in enumerate(texts):
+            if (cached is not None and position < len(cached[0])
+                    and text is cached[0][position]):
+                if lut is None:  # remembered word id -> index now (-1: dropped)
+                    missing = -1 if oov_index is None else oov_index
+                    lut = np.fromiter(map(get, self._word_ids, repeat(missing)), np.int64,
+                                      count=len(self._word_ids))
+                mapped = lut[cached[1][position]]
+                yield (mapped[mapped >= 0] if oov_index is None else mapped).tolist()
+                continue
             tokens = self._tokens(text)
             if exact:
                 yield self._exact_sequence(tokens)

@@ -30,8 +30,6 @@ _LAZY = {
     "load_img": "torchkeras_compat.preprocessing.image",
     "save_img": "torchkeras_compat.preprocessing.image",
     "print_summary": "torchkeras_compat.utils.layer_utils",
-    "get_source_inputs": "torchkeras_compat.utils.layer_utils",
-    "convert_all_kernels_in_model": "torchkeras_compat.utils.layer_utils",
 }
 
 __all__ = ["to_categorical", "to_ordinal", "normalize", "Sequence", "SequenceEnqueuer",

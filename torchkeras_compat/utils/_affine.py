@@ -90,6 +90,19 @@ def _map_coordinates(c: torch.Tensor, n: int, fill_mode: str) -> torch.Tensor:
     return c  # 'nearest' and 'constant': grid_sample's border padding clamps
 
 
+def _normalised_theta(matrix: np.ndarray, offset: np.ndarray, h: int, w: int) -> np.ndarray:
+    """`affine_grid`'s theta (B, 2, 3) for pixel-space (row, col) matrices and offsets.
+
+    With align_corners=False, pixel p and normalised x relate by p = (n x + n - 1) / 2.
+    """
+    m00, m01, m10, m11 = matrix[:, 0, 0], matrix[:, 0, 1], matrix[:, 1, 0], matrix[:, 1, 1]
+    y_const = (2.0 / h) * (m00 * (h - 1) / 2 + m01 * (w - 1) / 2 + offset[:, 0]) + 1.0 / h - 1
+    x_const = (2.0 / w) * (m10 * (h - 1) / 2 + m11 * (w - 1) / 2 + offset[:, 1]) + 1.0 / w - 1
+    # rows: (x_src, y_src) as functions of (x_out, y_out, 1)
+    return np.stack([np.stack([m11, m10 * h / w, x_const], axis=-1),
+                     np.stack([m01 * w / h, m00, y_const], axis=-1)], axis=1)
+
+
 def warp_affine(images: torch.Tensor, matrix: np.ndarray, offset: np.ndarray,
                 fill_mode: str = "nearest", cval: float = 0.0, order: int = 1) -> torch.Tensor:
     """Warp a batch: ``out[b, :, i, j] = images[b, :, matrix[b] @ (i, j) + offset[b]]``.
@@ -110,6 +123,14 @@ def warp_affine(images: torch.Tensor, matrix: np.ndarray, offset: np.ndarray,
                                   "2-5 are not.")
     b, _, h, w = images.shape
     dtype, device = images.dtype, images.device
+    if fill_mode == "nearest" and order == 1:
+        # clamping is all this mode needs, which grid_sample's border padding does: one
+        # affine_grid kernel builds the grid from the matrices in normalised coordinates
+        theta = torch.as_tensor(_normalised_theta(matrix, offset, h, w), dtype=dtype,
+                                device=device)
+        grid = F.affine_grid(theta, list(images.shape), align_corners=False)
+        return F.grid_sample(images, grid, mode="bilinear", padding_mode="border",
+                             align_corners=False)
     rows = np.arange(h, dtype=np.float64)
     cols = np.arange(w, dtype=np.float64)
 

@@ -1,0 +1,120 @@
+"""Preprocessing speed, side by side with Keras 2's own implementation (tf_keras 2.21).
+
+    .venv/bin/python benchmarks/bench_preprocessing.py [--repeat 3] [--ref-python PATH]
+
+Runs each workload here, then the same workload with Keras 2 in the reference environment
+(`--ref-python`, default /work/refvenv/bin/python: tensorflow + tf_keras + scipy + Pillow; it is
+never a dependency of this package), on identical data, and prints the best time of each and
+the speed-up. Workloads (from the issue):
+
+- Tokenizer: fit_on_texts + texts_to_sequences on 20,000 documents (target: 2x);
+- pad_sequences: 100,000 sequences of 10-300 ids, maxlen=200 (target: 5x);
+- ImageDataGenerator: one batch of random transforms (rotation, shifts, shear, zoom, flips)
+  on 1,024 RGB 64x64 images (target: 10x).
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+AUGMENT = dict(rotation_range=20, width_shift_range=0.1, height_shift_range=0.1, shear_range=10,
+               zoom_range=0.15, horizontal_flip=True, fill_mode="nearest")
+
+
+def make_texts(n_docs=20000, vocab=20000, seed=0):
+    rng = np.random.RandomState(seed)
+    words = np.array(["w%d" % i for i in range(vocab)])
+    lengths = rng.randint(20, 200, n_docs)
+    ids = np.minimum(rng.zipf(1.3, lengths.sum()), vocab) - 1
+    flat = words[ids]
+    texts, start = [], 0
+    for n in lengths:
+        texts.append(" ".join(flat[start:start + n]) + ". The END!")
+        start += n
+    return texts
+
+
+def make_sequences(n=100000, seed=1):
+    rng = np.random.RandomState(seed)
+    return [rng.randint(1, 20000, rng.randint(10, 300)).tolist() for _ in range(n)]
+
+
+def make_images(seed=2):
+    return (np.random.RandomState(seed).rand(1024, 64, 64, 3) * 255).astype("float32")
+
+
+def best_of(fn, repeat):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def run(impl: str, repeat: int) -> dict:
+    if impl == "keras":
+        from tf_keras.preprocessing.image import ImageDataGenerator
+        from tf_keras.preprocessing.sequence import pad_sequences
+        from tf_keras.preprocessing.text import Tokenizer
+    else:
+        sys.path.insert(0, os.path.dirname(HERE))
+        from torchkeras_compat.preprocessing.image import ImageDataGenerator
+        from torchkeras_compat.preprocessing.sequence import pad_sequences
+        from torchkeras_compat.preprocessing.text import Tokenizer
+
+    texts, seqs, images = make_texts(), make_sequences(), make_images()
+
+    def tokenizer():
+        t = Tokenizer(num_words=10000, oov_token="<unk>")
+        t.fit_on_texts(texts)
+        t.texts_to_sequences(texts)
+
+    def tokenizer_matrix():
+        t = Tokenizer(num_words=2000)
+        t.fit_on_texts(texts[:5000])
+        t.texts_to_matrix(texts[:5000], mode="tfidf")
+
+    def pad():
+        pad_sequences(seqs, maxlen=200)
+
+    gen = ImageDataGenerator(**AUGMENT)
+
+    def augment():
+        gen.flow(images, batch_size=1024, shuffle=False, seed=3)[0]
+
+    return {"Tokenizer fit_on_texts+texts_to_sequences (20k docs)": best_of(tokenizer, repeat),
+            "Tokenizer fit+texts_to_matrix tfidf (5k docs, 2k words)": best_of(tokenizer_matrix, repeat),
+            "pad_sequences (100k seqs, maxlen=200)": best_of(pad, repeat),
+            "ImageDataGenerator random transforms (1024 x 64x64x3)": best_of(augment, repeat)}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--impl", choices=["ours", "keras", "both"], default="both")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--ref-python", default=os.environ.get("REF_PYTHON", "/work/refvenv/bin/python"))
+    args = parser.parse_args()
+    if args.impl != "both":
+        print(json.dumps(run(args.impl, args.repeat)))
+        return
+    ours = run("ours", args.repeat)
+    proc = subprocess.run([args.ref_python, os.path.abspath(__file__), "--impl", "keras",
+                           "--repeat", str(args.repeat)], capture_output=True, text=True,
+                          env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+    if proc.returncode != 0:
+        print(proc.stderr[-2000:], file=sys.stderr)
+        raise SystemExit(f"the Keras 2 run failed with {args.ref_python}")
+    keras = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(f"{'workload':58s} {'keras 2':>9s} {'ours':>9s} {'speed-up':>9s}")
+    for name, t in ours.items():
+        print(f"{name:58s} {keras[name]:8.3f}s {t:8.3f}s {keras[name] / t:8.1f}x")
+
+
+if __name__ == "__main__":
+    main()
