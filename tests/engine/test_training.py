@@ -157,3 +157,16 @@ def test_verbose_2_one_line_per_epoch(capsys):
     model.fit(np.random.rand(64, 3), np.random.rand(64, 1), batch_size=32, epochs=2, verbose=2)
     lines = [l for l in capsys.readouterr().out.splitlines() if l.startswith("2/2 - ")]
     assert len(lines) == 2
+
+
+def test_callbacks_see_validation_data_as_keras_2_2_did():
+    seen = {}
+
+    class Peek(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            seen["shapes"] = [np.shape(a) for a in self.validation_data]
+
+    model = _mlp()
+    x, y = np.random.rand(10, 3), np.random.rand(10, 1)
+    model.fit(x, y, validation_data=(x[:4], y[:4]), epochs=1, verbose=0, callbacks=[Peek()])
+    assert seen["shapes"] == [(4, 3), (4, 1), (4,)]

@@ -594,7 +594,7 @@ def _with_legacy_args(init):
         key = legacy.layer_table_key(type(self))
         if key is not None:
             args = legacy.translate_positional(key, args, kwargs)
-            legacy.translate(type(self).__name__, kwargs, table_key=key)
+            legacy.translate(key, kwargs)
         init(self, *args, **kwargs)
     wrapped.__wrapped_legacy__ = True
     return wrapped

@@ -95,6 +95,20 @@ def _unpack_validation(validation_data):
                      f"{len(validation_data) if hasattr(validation_data, '__len__') else validation_data} items")
 
 
+def _expose_validation_data(cbs, model, val) -> None:
+    """Keras 2.0-2.2 gave callbacks ``self.validation_data`` = inputs + targets + sample weights;
+    old metric callbacks (F1, AUC) read it. Arrays only, as then."""
+    if val is None or data_adapter.is_iterator_input(val[0]):
+        return
+    x_list = [np.asarray(a) for a in model._inputs_as_list(val[0])]
+    y_list = [np.asarray(a) for a in model._outputs_as_list(val[1])]
+    n = len(x_list[0]) if x_list else 0
+    sw = val[2] if val[2] is not None else [np.ones((n,), dtype="float32") for _ in y_list]
+    sw_list = [np.asarray(a) for a in (sw if isinstance(sw, (list, tuple)) else [sw])]
+    for cb in cbs:
+        cb.validation_data = x_list + y_list + sw_list
+
+
 def _should_validate(validation_freq, epoch: int) -> bool:
     if isinstance(validation_freq, int):
         return (epoch + 1) % validation_freq == 0
@@ -112,6 +126,7 @@ def run_fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_spli
     model._train_prepared = False
     val = _unpack_validation(validation_data) if validation_data is not None else None
     cbs = _callbacks(model, callbacks, verbose, epochs, handler.steps, add_history=True)
+    _expose_validation_data(cbs, model, val)
     model.stop_training = False
     model.train(True)
     training_logs = None
