@@ -340,7 +340,7 @@ class Model(Layer):
         return data_adapter.map_structure(move, batch)
 
     # ------------------------------------------------------------ fit
-    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
             validation_batch_size=None, validation_freq=1, max_queue_size=10, workers=1,
@@ -357,7 +357,7 @@ class Model(Layer):
                        steps_per_epoch, validation_steps, validation_batch_size, validation_freq,
                        max_queue_size, workers, use_multiprocessing)
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None, steps=None,
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
                  callbacks=None, max_queue_size=10, workers=1, use_multiprocessing=False,
                  return_dict=False, **kwargs):
         """Loss and metrics on the given data: a scalar when there is only the loss, else a list."""
@@ -368,7 +368,7 @@ class Model(Layer):
         return run_evaluate(self, x, y, batch_size, verbose, sample_weight, steps, callbacks,
                             max_queue_size, workers, use_multiprocessing, return_dict)
 
-    def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None, max_queue_size=10,
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, max_queue_size=10,
                 workers=1, use_multiprocessing=False):
         """Outputs for the inputs ``x`` as numpy arrays (a list for several outputs)."""
         from .training_loop import run_predict

@@ -56,6 +56,7 @@ def _float_logs(logs) -> dict:
 
 
 def _callbacks(model, callbacks, verbose, epochs, steps, add_history):
+    verbose = 1 if verbose == "auto" else verbose  # tf.keras 2: 'auto' is 1 on one machine
     if isinstance(callbacks, callbacks_mod.CallbackList):
         return callbacks
     return callbacks_mod.CallbackList(callbacks, add_history=add_history, add_progbar=verbose != 0,
