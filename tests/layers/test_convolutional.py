@@ -152,6 +152,21 @@ def test_keras1_dim_ordering_and_subsample():
         conv.Conv3D(2, 3, border_mode="same")
 
 
+def test_keras2_0_atrous_convolution():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        layer = conv.AtrousConvolution2D(4, 3, 3, atrous_rate=(2, 2), border_mode="same")
+    assert type(layer) is conv.Conv2D and layer.dilation_rate == (2, 2) and layer.kernel_size == (3, 3)
+
+
+def test_integer_images_are_cast_to_the_kernel_dtype():
+    layer = conv.Conv2D(2, 3)
+    x = torch.randint(0, 255, (1, 5, 5, 3), dtype=torch.uint8)
+    y = layer(x)
+    assert y.dtype == torch.float32
+    torch.testing.assert_close(y, layer(x.float()))
+
+
 # ---------------------------------------------------------------- bad input
 def test_wrong_rank_names_the_layer_and_shape():
     layer = conv.Conv2D(2, 3, name="my_conv")
@@ -235,3 +250,40 @@ def test_cuda_model_matches_cpu_and_predict_returns_numpy():
         np.testing.assert_allclose(y, cpu_model.predict(x, verbose=0), rtol=1e-4, atol=1e-5)
     finally:
         backend_config.set_device(previous)
+
+
+# ---------------------------------------------------------------- whole models
+def test_real_keras_h5_model_with_conv_pool_local_layers_loads_and_predicts():
+    """A functional model saved by tf_keras (HDF5) loads here and predicts the same numbers."""
+    pytest.importorskip("torchkeras_compat.layers.merge")   # the model ends in a Concatenate
+    from torchkeras_compat import models
+    from torchkeras_compat.layers import local, pooling  # noqa: F401  (registers their classes)
+    data = np.load(os.path.join(FIXTURES, "cnn_model.npz"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = models.load_model(os.path.join(FIXTURES, "cnn_model.h5"))
+    np.testing.assert_allclose(model.predict(data["x"], verbose=0), data["y"], rtol=1e-5, atol=1e-6)
+
+
+def test_cnn_trains_with_fit_and_round_trips_through_h5(tmp_path):
+    from torchkeras_compat import models
+    from torchkeras_compat.engine.sequential import Sequential
+    from torchkeras_compat.layers import Dense, pooling
+    model = Sequential([conv.Conv2D(4, 3, padding="same", activation="relu", input_shape=(8, 8, 2)),
+                        conv.SeparableConv2D(4, 3, strides=2, padding="same"),
+                        conv.Conv2DTranspose(3, 3, strides=2, padding="same"),
+                        pooling.MaxPooling2D(), pooling.GlobalAveragePooling2D(),
+                        Dense(3, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy")
+    rng = np.random.RandomState(0)
+    x, y = rng.rand(32, 8, 8, 2).astype("float32"), rng.randint(0, 3, 32)
+    before = [w.copy() for w in model.get_weights()]
+    history = model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    assert len(history.history["loss"]) == 2
+    assert all(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+    path = str(tmp_path / "cnn.h5")
+    model.save(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        loaded = models.load_model(path)
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6, atol=1e-7)

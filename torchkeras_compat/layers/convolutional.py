@@ -312,7 +312,7 @@ class Conv(Layer):
         return config
 
 
-@registry.register("layer", "Convolution1D")
+@registry.register("layer", "Convolution1D", "AtrousConvolution1D")
 class Conv1D(Conv):
     """1-D convolution over time: ``(batch, steps, channels)`` -> ``(batch, new_steps, filters)``.
 
@@ -336,7 +336,7 @@ class Conv1D(Conv):
                          kernel_constraint=kernel_constraint, bias_constraint=bias_constraint, **kwargs)
 
 
-@registry.register("layer", "Convolution2D")
+@registry.register("layer", "Convolution2D", "AtrousConvolution2D")
 class Conv2D(Conv):
     """2-D convolution: ``(batch, rows, cols, channels)`` -> ``(batch, new_rows, new_cols, filters)``.
 
@@ -379,6 +379,8 @@ class Conv3D(Conv):
 
 
 Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D
+# Keras 2.0's legacy names for dilated convolutions (``atrous_rate=`` becomes ``dilation_rate=``)
+AtrousConvolution1D, AtrousConvolution2D = Conv1D, Conv2D
 
 
 # ---------------------------------------------------------------- transposed convolutions
