@@ -170,3 +170,22 @@ def test_callbacks_see_validation_data_as_keras_2_2_did():
     x, y = np.random.rand(10, 3), np.random.rand(10, 1)
     model.fit(x, y, validation_data=(x[:4], y[:4]), epochs=1, verbose=0, callbacks=[Peek()])
     assert seen["shapes"] == [(4, 3), (4, 1), (4,)]
+
+
+def test_subclassed_model_trains_and_predicts():
+    class TwoLayer(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.hidden = layers.Dense(8, activation="relu")
+            self.out = layers.Dense(1)
+
+        def call(self, inputs):
+            return self.out(self.hidden(inputs))
+
+    model = TwoLayer()
+    model.compile("adam", "mse")
+    x, y = np.random.rand(32, 4), np.random.rand(32, 1)
+    hist = model.fit(x, y, epochs=3, verbose=0)
+    assert hist.history["loss"][-1] < hist.history["loss"][0]
+    assert model.predict(x).shape == (32, 1)
+    assert model.name == "two_layer" and len(model.trainable_weights) == 4

@@ -434,7 +434,7 @@ class Layer(nn.Module):
             self._maybe_build(_shapes_of(inputs, keep_batch=True))
         accepts_training, accepts_mask, makes_mask = _call_signature(type(self))
         ctx = CALL_CONTEXT
-        training = kwargs.get("training")
+        training = kwargs.get("training") if accepts_training else kwargs.pop("training", None)
         if training is None:
             training = ctx.training
             if training is None:

@@ -267,7 +267,10 @@ class Model(Layer):
         reg = [w.regularizer(w.value()) for w in self._regularized]
         return reg + call_losses
 
-    def _prepare_training(self) -> None:
+    def _prepare_training(self, x_list=None) -> None:
+        if x_list is not None and not self._is_graph_network:
+            with torch.no_grad():  # a subclassed model creates its sublayers' weights on first call
+                self._forward(x_list, training=False)
         params = [w.param for w in self.trainable_weights if w.param.requires_grad]
         self.optimizer.build(params)
         all_weights = self._all_weights()
@@ -282,7 +285,7 @@ class Model(Layer):
     def train_step(self, x_list, y_list, sw_list):
         """One optimisation step on a batch; returns the total loss (a 0-d tensor)."""
         if not self._train_prepared:
-            self._prepare_training()
+            self._prepare_training(x_list)
         CALL_CONTEXT.losses = call_losses = []
         try:
             with self._autocast():
