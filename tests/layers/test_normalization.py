@@ -1,0 +1,65 @@
+"""BatchNormalization and LayerNormalization against tf_keras 2.21 numbers, inference and
+training (moving statistics after one training call)."""
+import os
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import rnn_fixture_utils as U  # noqa: E402
+
+import torchkeras_compat as keras  # noqa: E402
+from torchkeras_compat.layers.normalization import BatchNormalization, LayerNormalization  # noqa: E402
+
+CASES, ARRAYS = U.load("normalization")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_matches_keras(case):
+    model = U.check(case, ARRAYS)
+    U.check_configs(case, model)
+
+
+def test_trainable_false_means_inference_mode():
+    bn = BatchNormalization()
+    x = torch.rand(8, 3) * 5
+    bn(x)
+    bn.trainable = False
+    y = bn(x, training=True)
+    torch.testing.assert_close(y, x / np.sqrt(1 + 1e-3))
+    assert np.array_equal(bn.get_weights()[2], np.zeros(3))
+
+
+def test_fit_updates_moving_statistics_and_predict_uses_them():
+    model = keras.models.Sequential([BatchNormalization(input_shape=(4,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    x = np.random.RandomState(0).normal(3, 2, (64, 4)).astype("float32")
+    model.fit(x, np.zeros((64, 1)), epochs=2, batch_size=16, verbose=0)
+    gamma, beta, mean, var = model.layers[0].get_weights()
+    assert (mean > 0.1).all() and (var > 1.01).all()
+    layer_out = keras.models.Model(model.inputs, model.layers[0].output).predict(x, verbose=0)
+    np.testing.assert_allclose(layer_out, (x - mean) / np.sqrt(var + 1e-3) * gamma + beta, rtol=1e-4, atol=1e-5)
+
+
+def test_weights_order_and_errors():
+    bn = BatchNormalization(name="bn")
+    bn(torch.zeros(2, 3))
+    assert [w.name for w in bn.weights] == ["bn/gamma:0", "bn/beta:0", "bn/moving_mean:0", "bn/moving_variance:0"]
+    assert [w.trainable for w in bn.weights] == [True, True, False, False]
+    with pytest.raises(ValueError, match="axis"):
+        BatchNormalization(axis=3)(torch.zeros(2, 3))
+    with pytest.raises(NotImplementedError, match="renorm"):
+        BatchNormalization(renorm=True)
+    ln = LayerNormalization(axis=[1, 2])
+    ln(torch.zeros(2, 3, 4))
+    assert [w.shape for w in ln.weights] == [(3, 4), (3, 4)]
+
+
+def test_keras1_spellings():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bn = BatchNormalization(mode=0, beta_init="zeros", gamma_init="ones")
+    assert bn.momentum == 0.99 and bn.epsilon == 1e-3

@@ -1,0 +1,248 @@
+"""BatchNormalization and LayerNormalization with Keras's defaults and statistics."""
+from typing import List
+
+import torch
+import torch.nn.functional as F
+
+from .. import constraints, initializers, regularizers
+from ..engine import registry
+from ..engine.base_layer import InputSpec, Layer
+
+
+def _axes_list(axis, rank: int, name: str) -> List[int]:
+    axes = list(axis) if isinstance(axis, (list, tuple)) else [axis]
+    out = []
+    for a in axes:
+        a = int(a)
+        if not -rank <= a < rank:
+            raise ValueError(f"Layer {name}: invalid axis {axis!r} for input of rank {rank}.")
+        out.append(a % rank)
+    if len(set(out)) != len(out):
+        raise ValueError(f"Layer {name}: duplicate axis in {axis!r}.")
+    return sorted(out)
+
+
+def _param_view(param: torch.Tensor, axes: List[int], rank: int) -> torch.Tensor:
+    """Reshape a parameter over ``axes`` so that it broadcasts against a rank-``rank`` input."""
+    shape = [1] * rank
+    for a, d in zip(axes, param.shape):
+        shape[a] = d
+    return param.reshape(shape)
+
+
+@registry.register("layer", "BatchNormalizationV2", "BatchNormalizationV1")
+class BatchNormalization(Layer):
+    """Normalises each feature (along ``axis``) with batch statistics in training and moving
+    statistics in inference: ``gamma * (x - mean) / sqrt(var + epsilon) + beta``.
+
+    Moving statistics follow Keras: ``moving = moving * momentum + batch * (1 - momentum)``, with
+    the unbiased batch variance where tf.keras uses its fused kernel (4D/5D inputs normalised
+    along the first or last axis) and the biased one otherwise. As in TF2, a layer with
+    ``trainable=False`` always runs in inference mode. Weights: gamma, beta (if scale/center),
+    moving_mean, moving_variance, each of shape ``(channels,)``.
+    """
+
+    def __init__(self, axis=-1, momentum: float = 0.99, epsilon: float = 1e-3, center: bool = True,
+                 scale: bool = True, beta_initializer="zeros", gamma_initializer="ones",
+                 moving_mean_initializer="zeros", moving_variance_initializer="ones",
+                 beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
+                 gamma_constraint=None, renorm: bool = False, renorm_clipping=None,
+                 renorm_momentum: float = 0.99, fused=None, virtual_batch_size=None,
+                 adjustment=None, synchronized: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        if renorm:
+            raise NotImplementedError(f"Layer {self.name}: BatchNormalization(renorm=True) is not "
+                                      "supported; use renorm=False.")
+        if virtual_batch_size is not None or adjustment is not None:
+            raise NotImplementedError(f"Layer {self.name}: virtual_batch_size/adjustment are not "
+                                      "supported by BatchNormalization here.")
+        self.axis = list(axis) if isinstance(axis, (list, tuple)) else int(axis)
+        self.momentum = float(momentum)
+        self.epsilon = float(epsilon)
+        self.center = bool(center)
+        self.scale = bool(scale)
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.moving_mean_initializer = initializers.get(moving_mean_initializer)
+        self.moving_variance_initializer = initializers.get(moving_variance_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        rank = len(input_shape)
+        if rank < 2 and not isinstance(self.axis, list):
+            raise ValueError(f"Layer {self.name}: BatchNormalization needs inputs of rank >= 2; "
+                             f"received input shape {tuple(input_shape)}.")
+        self._axes = _axes_list(self.axis, rank, self.name)
+        self.axis = list(self._axes)  # tf.keras writes the resolved axes (e.g. [3]) once built
+        if 0 in self._axes:
+            raise ValueError(f"Layer {self.name}: axis={self.axis} includes the batch axis.")
+        sizes = [input_shape[a] for a in self._axes]
+        if any(s is None for s in sizes):
+            raise ValueError(f"Layer {self.name}: axis {self.axis} of input tensor should have a "
+                             f"defined dimension but the layer received an input with shape "
+                             f"{tuple(input_shape)}.")
+        shape = tuple(int(s) for s in sizes)
+        self.input_spec = InputSpec(ndim=rank, axes={a: int(input_shape[a]) for a in self._axes})
+        self.gamma = self.add_weight("gamma", shape, initializer=self.gamma_initializer,
+                                     regularizer=self.gamma_regularizer,
+                                     constraint=self.gamma_constraint) if self.scale else None
+        self.beta = self.add_weight("beta", shape, initializer=self.beta_initializer,
+                                    regularizer=self.beta_regularizer,
+                                    constraint=self.beta_constraint) if self.center else None
+        self.moving_mean = self.add_weight("moving_mean", shape, initializer=self.moving_mean_initializer,
+                                           trainable=False)
+        self.moving_variance = self.add_weight("moving_variance", shape,
+                                               initializer=self.moving_variance_initializer,
+                                               trainable=False)
+        # tf.keras's fused kernel (4D/5D, channels first or last) updates with the unbiased variance
+        self._unbiased_update = rank in (4, 5) and self._axes in ([1], [rank - 1])
+        self.built = True
+
+    def call(self, inputs, training=None):
+        x = inputs if inputs.is_floating_point() else inputs.to(self.moving_mean.dtype)
+        training = bool(training) and self.trainable
+        if len(self._axes) == 1:
+            return self._single_axis(x, self._axes[0], training)
+        return self._many_axes(x, training)
+
+    def _single_axis(self, x, axis: int, training: bool):
+        xc = x.movedim(axis, 1) if axis != 1 else x  # a free view: channels where torch wants them
+        if not training:
+            y = F.batch_norm(xc, self.moving_mean, self.moving_variance, self.gamma, self.beta,
+                             False, 0.0, self.epsilon)
+        elif self._unbiased_update:
+            # torch's momentum is Keras's (1 - momentum); both use the unbiased variance here
+            y = F.batch_norm(xc, self.moving_mean, self.moving_variance, self.gamma, self.beta,
+                             True, 1.0 - self.momentum, self.epsilon)
+        else:
+            y = F.batch_norm(xc, None, None, self.gamma, self.beta, True, 0.0, self.epsilon)
+            reduce = [d for d in range(xc.dim()) if d != 1]
+            self._update_moving(xc.mean(dim=reduce), xc.var(dim=reduce, unbiased=False))
+        return y.movedim(1, axis) if axis != 1 else y
+
+    def _many_axes(self, x, training: bool):
+        rank = x.dim()
+        reduce = [d for d in range(rank) if d not in self._axes]
+        if training:
+            mean = x.mean(dim=reduce, keepdim=True)
+            var = x.var(dim=reduce, unbiased=False, keepdim=True)
+            self._update_moving(mean.reshape(self.moving_mean.shape), var.reshape(self.moving_variance.shape))
+        else:
+            mean = _param_view(self.moving_mean, self._axes, rank)
+            var = _param_view(self.moving_variance, self._axes, rank)
+        y = (x - mean) * torch.rsqrt(var + self.epsilon)
+        if self.gamma is not None:
+            y = y * _param_view(self.gamma, self._axes, rank)
+        if self.beta is not None:
+            y = y + _param_view(self.beta, self._axes, rank)
+        return y
+
+    def _update_moving(self, mean, var) -> None:
+        m = self.momentum
+        with torch.no_grad():
+            self.moving_mean.mul_(m).add_(mean.detach() * (1.0 - m))
+            self.moving_variance.mul_(m).add_(var.detach() * (1.0 - m))
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "axis": self.axis,
+            "momentum": self.momentum,
+            "epsilon": self.epsilon,
+            "center": self.center,
+            "scale": self.scale,
+            "beta_initializer": initializers.serialize(self.beta_initializer),
+            "gamma_initializer": initializers.serialize(self.gamma_initializer),
+            "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
+            "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
+            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
+            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
+            "beta_constraint": constraints.serialize(self.beta_constraint),
+            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+        })
+        return config
+
+
+@registry.register("layer")
+class LayerNormalization(Layer):
+    """Normalises each sample over ``axis`` (default last; an int or a list):
+    ``gamma * (x - mean) / sqrt(var + epsilon) + beta`` with the sample's own statistics.
+
+    gamma and beta have the shape of the normalised axes.
+    """
+
+    def __init__(self, axis=-1, epsilon: float = 1e-3, center: bool = True, scale: bool = True,
+                 beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
+                 gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = list(axis) if isinstance(axis, (list, tuple)) else int(axis)
+        self.epsilon = float(epsilon)
+        self.center = bool(center)
+        self.scale = bool(scale)
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        rank = len(input_shape)
+        self._axes = _axes_list(self.axis, rank, self.name)
+        self.axis = list(self._axes)
+        sizes = [input_shape[a] for a in self._axes]
+        if any(s is None for s in sizes):
+            raise ValueError(f"Layer {self.name}: the normalised axes {self.axis} of the input must "
+                             f"have known sizes; received input shape {tuple(input_shape)}.")
+        shape = tuple(int(s) for s in sizes)
+        self.gamma = self.add_weight("gamma", shape, initializer=self.gamma_initializer,
+                                     regularizer=self.gamma_regularizer,
+                                     constraint=self.gamma_constraint) if self.scale else None
+        self.beta = self.add_weight("beta", shape, initializer=self.beta_initializer,
+                                    regularizer=self.beta_regularizer,
+                                    constraint=self.beta_constraint) if self.center else None
+        # trailing contiguous axes: torch's fused layer_norm computes exactly this
+        self._trailing = self._axes == list(range(rank - len(self._axes), rank))
+        self.built = True
+
+    def call(self, inputs):
+        x = inputs if inputs.is_floating_point() else inputs.to(torch.get_default_dtype())
+        if self._trailing:
+            shape = tuple(x.shape[a] for a in self._axes)
+            return F.layer_norm(x, shape, self.gamma, self.beta, self.epsilon)
+        rank = x.dim()
+        mean = x.mean(dim=self._axes, keepdim=True)
+        var = x.var(dim=self._axes, unbiased=False, keepdim=True)
+        y = (x - mean) * torch.rsqrt(var + self.epsilon)
+        if self.gamma is not None:
+            y = y * _param_view(self.gamma, self._axes, rank)
+        if self.beta is not None:
+            y = y + _param_view(self.beta, self._axes, rank)
+        return y
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "axis": self.axis,
+            "epsilon": self.epsilon,
+            "center": self.center,
+            "scale": self.scale,
+            "beta_initializer": initializers.serialize(self.beta_initializer),
+            "gamma_initializer": initializers.serialize(self.gamma_initializer),
+            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
+            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
+            "beta_constraint": constraints.serialize(self.beta_constraint),
+            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+        })
+        return config
