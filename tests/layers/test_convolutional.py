@@ -159,6 +159,15 @@ def test_keras2_0_atrous_convolution():
     assert type(layer) is conv.Conv2D and layer.dilation_rate == (2, 2) and layer.kernel_size == (3, 3)
 
 
+def test_keras1_zero_padding_2d_forms():
+    with pytest.warns(UserWarning, match="tuple of 2 tuples"):
+        a = conv.ZeroPadding2D((1, 2, 3, 4))
+    with pytest.warns(UserWarning):
+        b = conv.ZeroPadding2D(padding={"top_pad": 1, "right_pad": 2})
+    assert a.padding == ((1, 2), (3, 4)) and b.padding == ((1, 0), (0, 2))
+    assert tuple(a(torch.zeros(1, 2, 2, 1)).shape) == (1, 5, 9, 1)
+
+
 def test_integer_images_are_cast_to_the_kernel_dtype():
     layer = conv.Conv2D(2, 3)
     x = torch.randint(0, 255, (1, 5, 5, 3), dtype=torch.uint8)

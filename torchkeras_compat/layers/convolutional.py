@@ -969,13 +969,31 @@ class _ZeroPadding(_SpatialShapeLayer):
         return config
 
 
+def _keras1_padding_2d(padding):
+    """Keras 1's ZeroPadding2D paddings: ``(top, bottom, left, right)`` or a dict of
+    ``top_pad``/``bottom_pad``/``left_pad``/``right_pad`` -> ``((top, bottom), (left, right))``."""
+    if isinstance(padding, dict):
+        unknown = set(padding) - {"top_pad", "bottom_pad", "left_pad", "right_pad"}
+        if unknown:
+            raise ValueError(f"ZeroPadding2D: unexpected keys {sorted(unknown)} in the Keras 1 `padding` "
+                             "dict; expected top_pad, bottom_pad, left_pad, right_pad.")
+        values = tuple(padding.get(k, 0) for k in ("top_pad", "bottom_pad", "left_pad", "right_pad"))
+    elif isinstance(padding, (tuple, list)) and len(padding) == 4 and all(isinstance(v, int) for v in padding):
+        values = tuple(padding)
+    else:
+        return padding
+    warnings.warn("The `padding` argument of the Keras 2 ZeroPadding2D layer is a tuple of 2 tuples "
+                  f"((top, bottom), (left, right)); converted {padding!r}.", UserWarning, stacklevel=4)
+    return (values[0], values[1]), (values[2], values[3])
+
+
 @registry.register("layer")
 class ZeroPadding2D(_ZeroPadding):
     """Pads rows and columns with zeros; ``padding`` an int, ``(rows, cols)`` or
     ``((top, bottom), (left, right))``."""
 
     def __init__(self, padding=(1, 1), data_format=None, **kwargs):
-        super().__init__(2, padding, data_format=data_format, **kwargs)
+        super().__init__(2, _keras1_padding_2d(padding), data_format=data_format, **kwargs)
 
 
 @registry.register("layer")
