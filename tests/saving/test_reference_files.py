@@ -222,3 +222,10 @@ def test_keras20_theano_trained_conv_kernels_are_flipped():
                               keras.layers.GlobalAveragePooling2D(data_format="channels_first")])
     model.load_weights(fixture_path("keras20_theano_conv_weights.h5"))
     assert_predicts(model, "keras20_theano_conv")
+
+
+@pytest.mark.parametrize("stem", ["k3_mlp", "k3_nested"])
+def test_keras3_legacy_h5_files(stem):
+    require_layers(*K3[stem])
+    model = keras.models.load_model(fixture_path(stem + "_legacy.h5"))
+    assert_predicts(model, stem + "_legacy")

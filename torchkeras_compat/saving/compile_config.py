@@ -123,8 +123,10 @@ def _per_output_metrics(value, output_names):
     return value
 
 
+# tf.keras 2.11+ and Keras 3 optimizer arguments with no effect at their default values
 _NEW_OPTIMIZER_ONLY = {"weight_decay": None, "use_ema": False, "ema_momentum": None,
-                       "ema_overwrite_frequency": None, "jit_compile": None}
+                       "ema_overwrite_frequency": None, "jit_compile": None,
+                       "loss_scale_factor": None, "gradient_accumulation_steps": None}
 
 
 def deserialize_optimizer(spec: dict, custom_objects: Optional[dict] = None):
@@ -134,10 +136,11 @@ def deserialize_optimizer(spec: dict, custom_objects: Optional[dict] = None):
     if class_name.startswith("Custom>"):
         class_name = class_name[len("Custom>"):]
     config = dict(spec.get("config", {}))
-    for key, harmless in _NEW_OPTIMIZER_ONLY.items():
+    for key in _NEW_OPTIMIZER_ONLY:
         if key in config:
             value = config.pop(key)
-            if value not in (None, False) and key in ("weight_decay", "use_ema") and value != harmless:
+            if value not in (None, False) and key in ("weight_decay", "use_ema",
+                                                       "gradient_accumulation_steps"):
                 warnings.warn(f"The saved {class_name} optimizer uses {key}={value!r}, which the "
                               "Keras 2 legacy optimizers here do not implement; it is ignored.")
     for key in [k for k, v in config.items() if v is None and k in ("clipnorm", "clipvalue", "global_clipnorm")]:

@@ -408,6 +408,10 @@ def load_model(path: str, custom_objects: Optional[dict] = None, compile: bool =
         config = read_model_config(f, path)
         if "model_weights" not in f:
             raise ValueError(f"{path}: the file has a model config but no 'model_weights' group.")
+        version, _ = _file_versions(f)
+        if version.startswith("3."):  # Keras 3's legacy .h5 writer stores Keras 3 configs
+            from .keras3_format import from_keras3_config
+            config = from_keras3_config(config)
         from .load_context import building_for_load
         with building_for_load():  # every weight is overwritten below: no need to initialize
             model = model_config.model_from_dict(config, custom_objects)

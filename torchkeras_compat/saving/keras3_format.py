@@ -391,8 +391,6 @@ def _compile_keras3(model, cfg: dict, custom_objects) -> None:
         training["optimizer_config"] = {"class_name": opt, "config": {}}
     else:
         cfg_opt = dict(opt.get("config", {}))
-        for key in ("loss_scale_factor", "gradient_accumulation_steps"):
-            cfg_opt.pop(key, None)
         training["optimizer_config"] = {"class_name": opt["class_name"], "config": cfg_opt}
     compile_config.compile_from_training_config(model, training, custom_objects)
 
