@@ -288,3 +288,45 @@ def test_keras1_functional_nodes_without_kwargs():
              "config": dict(KERAS1_DENSE, batch_input_shape=None)}]}}
     model = keras.models.model_from_config(cfg)
     assert model.output_shape == (None, 8)
+
+
+def test_open_h5py_file_objects(tmp_path):
+    model = functional_model()
+    path = str(tmp_path / "f.h5")
+    with h5py.File(path, "w") as f:
+        keras.models.save_model(model, f)
+    with h5py.File(path, "r") as f:
+        loaded = keras.models.load_model(f)
+    _same_predictions(model, loaded, X)
+    with h5py.File(str(tmp_path / "w.h5"), "w") as f:
+        model.save_weights(f)
+    fresh = functional_model()
+    with h5py.File(str(tmp_path / "w.h5"), "r") as f:
+        fresh.load_weights(f)
+    _same_predictions(model, fresh, X)
+
+
+def test_model_from_yaml_is_removed():
+    from torchkeras_compat.saving.api import model_from_yaml
+    with pytest.raises(RuntimeError, match="security risk"):
+        model_from_yaml("a: 1")
+
+
+def test_register_keras_serializable(tmp_path):
+    from torchkeras_compat.saving import serialization
+
+    @serialization.register_keras_serializable(package="MyPkg")
+    class Double(keras.layers.Layer):
+        def call(self, x):
+            return x * 2.0
+
+    assert serialization.get_registered_name(Double) == "MyPkg>Double"
+    assert serialization.get_registered_object("MyPkg>Double") is Double
+    x = keras.Input((3,))
+    model = keras.Model(x, Double(name="dbl")(keras.layers.Dense(2)(x)))
+    path = str(tmp_path / "r.h5")
+    model.save(path)
+    _same_predictions(model, keras.models.load_model(path), X[0])
+    spec = serialization.serialize_keras_object(keras.layers.Dense(3, name="d3"))
+    assert spec["class_name"] == "Dense" and spec["module"] == "keras.layers"
+    assert serialization.deserialize_keras_object(spec).units == 3

@@ -12,13 +12,21 @@ from ..engine import registry
 from . import lambda_code, model_config
 
 
+def _is_h5py_object(filepath) -> bool:
+    try:
+        import h5py
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(filepath, h5py.Group)
+
+
 def _path(filepath) -> str:
     if hasattr(filepath, "__fspath__"):
         return os.fspath(filepath)
     if isinstance(filepath, str):
         return filepath
-    raise TypeError(f"Expected a file path (str or os.PathLike); got {type(filepath).__name__}. "
-                    "File-like objects and h5py.File objects are not supported here.")
+    raise TypeError(f"Expected a file path (str or os.PathLike) or an open h5py.File; got "
+                    f"{type(filepath).__name__}.")
 
 
 def _check_format(save_format: Optional[str], path: str) -> str:
@@ -38,11 +46,15 @@ def _check_format(save_format: Optional[str], path: str) -> str:
 def save_model(model, filepath, overwrite: bool = True, include_optimizer: bool = True,
                save_format: Optional[str] = None, **kwargs) -> None:
     """Save architecture, weights and (optionally) the optimizer state of `model` to one file."""
-    path = _path(filepath)
-    fmt = _check_format(save_format, path)
     kwargs.pop("signatures", None), kwargs.pop("options", None), kwargs.pop("save_traces", None)
     if kwargs:
         raise TypeError(f"save_model() got unexpected keyword arguments {sorted(kwargs)}.")
+    if _is_h5py_object(filepath):
+        from . import hdf5_format
+        hdf5_format.save_model(model, filepath, include_optimizer=include_optimizer)
+        return
+    path = _path(filepath)
+    fmt = _check_format(save_format, path)
     if fmt == "keras":
         from . import keras3_format
         keras3_format.save_model(model, path, overwrite=overwrite, include_optimizer=include_optimizer)
@@ -61,9 +73,12 @@ def load_model(filepath, custom_objects: Optional[dict] = None, compile: bool = 
     kwargs.pop("options", None)
     if kwargs:
         raise TypeError(f"load_model() got unexpected keyword arguments {sorted(kwargs)}.")
-    path = _path(filepath)
     from . import file_checks
-    kind = file_checks.detect(path)
+    if _is_h5py_object(filepath):
+        path, kind = filepath, "h5"
+    else:
+        path = _path(filepath)
+        kind = file_checks.detect(path)
     with lambda_code.safe_mode_scope(safe_mode), registry.CustomObjectScope(custom_objects or {}):
         if kind == "keras":
             from . import keras3_format
@@ -75,11 +90,11 @@ def load_model(filepath, custom_objects: Optional[dict] = None, compile: bool = 
 def save_weights(model, filepath, overwrite: bool = True, save_format: Optional[str] = None) -> None:
     """Save only the weights, in the Keras 2 HDF5 layout (any file name) or Keras 3's
     ``.weights.h5`` naming when the name ends with ``.weights.h5`` and ``save_format='keras'``."""
-    path = _path(filepath)
     if save_format is not None and save_format.lower() in ("tf", "saved_model"):
         raise ValueError("save_format='tf' (TensorFlow checkpoints) is not supported; weights are "
                          "saved as HDF5.")
     from . import hdf5_format
+    path = filepath if _is_h5py_object(filepath) else _path(filepath)
     hdf5_format.save_weights(model, path, overwrite=overwrite)
 
 
@@ -90,12 +105,15 @@ def load_weights(model, filepath, by_name: bool = False, skip_mismatch: bool = F
     ``skip_mismatch=True`` (only with ``by_name``) skips layers whose weight count or shapes differ.
     Nothing is assigned unless every weight passes the checks.
     """
-    path = _path(filepath)
     if skip_mismatch and not by_name:
         raise ValueError("When calling model.load_weights, skip_mismatch can only be set to True "
                          "when by_name is True.")
     from . import file_checks
-    kind = file_checks.detect(path)
+    if _is_h5py_object(filepath):
+        path, kind = filepath, "h5"
+    else:
+        path = _path(filepath)
+        kind = file_checks.detect(path)
     if kind == "keras":
         from . import keras3_format
         return keras3_format.load_weights(model, path)
@@ -119,6 +137,14 @@ def model_from_json(json_string: str, custom_objects: Optional[dict] = None, saf
     except (TypeError, ValueError) as e:
         raise ValueError(f"model_from_json: the text is not valid JSON ({e}).") from None
     return model_from_config(data, custom_objects=custom_objects, safe_mode=safe_mode)
+
+
+def model_from_yaml(yaml_string, custom_objects: Optional[dict] = None):
+    """Removed in tf.keras 2.6 for safety (YAML could run code); kept so old scripts get the
+    same explanation."""
+    raise RuntimeError("Method `model_from_yaml()` has been removed due to security risk of "
+                       "arbitrary code execution. Please use `Model.to_json()` and "
+                       "`model_from_json()` instead.")
 
 
 def clone_model(model, input_tensors=None, clone_function=None):

@@ -171,28 +171,40 @@ def _json(value) -> bytes:
     return json.dumps(value, default=model_config._json_default).encode("utf8")
 
 
-def save_model(model, path: str, overwrite: bool = True, include_optimizer: bool = True) -> None:
-    """``model.save('x.h5')``: config, weights and optimizer state, atomically."""
+def save_model(model, path, overwrite: bool = True, include_optimizer: bool = True) -> None:
+    """``model.save('x.h5')``: config, weights and optimizer state, atomically. `path` may also
+    be an open, writable ``h5py.File``/group (written in place)."""
     h5py = _h5py()
-    if not file_checks.should_write(path, overwrite):
-        return
     config = model_config.model_to_dict(model, legacy=True)
     train = training_config(model) if include_optimizer else None
+    if isinstance(path, h5py.Group):
+        write_model(path, model, config, train)
+        return
+    if not file_checks.should_write(path, overwrite):
+        return
     with file_checks.atomic_write(path) as tmp:
         with h5py.File(tmp, "w") as f:
-            f.attrs["backend"] = model_config.BACKEND
-            f.attrs["keras_version"] = model_config.KERAS_VERSION
-            f.attrs["model_config"] = _json(config)
-            if train is not None:
-                f.attrs["training_config"] = _json(train)
-            write_weights_group(f.create_group("model_weights"), model)
-            if train is not None and getattr(model, "optimizer", None) is not None:
-                _write_optimizer(f, model)
+            write_model(f, model, config, train)
 
 
-def save_weights(model, path: str, overwrite: bool = True) -> None:
-    """``model.save_weights('x.h5')``: the weights at the file's root, atomically."""
+def write_model(f, model, config: dict, train: Optional[dict]) -> None:
+    f.attrs["backend"] = model_config.BACKEND
+    f.attrs["keras_version"] = model_config.KERAS_VERSION
+    f.attrs["model_config"] = _json(config)
+    if train is not None:
+        f.attrs["training_config"] = _json(train)
+    write_weights_group(f.create_group("model_weights"), model)
+    if train is not None and getattr(model, "optimizer", None) is not None:
+        _write_optimizer(f, model)
+
+
+def save_weights(model, path, overwrite: bool = True) -> None:
+    """``model.save_weights('x.h5')``: the weights at the file's root, atomically (or into an
+    open ``h5py.File``/group)."""
     h5py = _h5py()
+    if isinstance(path, h5py.Group):
+        write_weights_group(path, model)
+        return
     if not file_checks.should_write(path, overwrite):
         return
     with file_checks.atomic_write(path) as tmp:
@@ -368,9 +380,10 @@ def _match_by_name(model, saved, version, backend, path, skip_mismatch) -> list:
     return plan
 
 
-def load_weights(model, path: str, by_name: bool = False, skip_mismatch: bool = False) -> None:
-    """``model.load_weights('x.h5')`` for weight files and full-model files alike."""
-    with open_h5(path) as f:
+def load_weights(model, path, by_name: bool = False, skip_mismatch: bool = False) -> None:
+    """``model.load_weights('x.h5')`` for weight files and full-model files alike (`path` may be
+    an open ``h5py.File``)."""
+    with _opened(path) as (f, path):
         g = _weights_root(f, path)
         if g is None:
             from . import keras3_format
@@ -402,9 +415,23 @@ def read_model_config(f, path: str) -> dict:
                                            f"({e}).") from None
 
 
-def load_model(path: str, custom_objects: Optional[dict] = None, compile: bool = True):
+def _opened(path):
+    """Context manager: (h5py object, name for messages) for a path or an open h5py File."""
+    import contextlib
+    h5py = _h5py()
+    if isinstance(path, h5py.Group):
+        return contextlib.nullcontext((path, path.file.filename))
+
+    @contextlib.contextmanager
+    def opener():
+        with open_h5(path) as f:
+            yield f, path
+    return opener()
+
+
+def load_model(path, custom_objects: Optional[dict] = None, compile: bool = True):
     """``load_model('x.h5')``: rebuild the model, load weights, compile and restore the optimizer."""
-    with open_h5(path) as f:
+    with _opened(path) as (f, path):
         config = read_model_config(f, path)
         if "model_weights" not in f:
             raise ValueError(f"{path}: the file has a model config but no 'model_weights' group.")
