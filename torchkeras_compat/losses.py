@@ -53,8 +53,15 @@ def _logits_of(y_pred) -> Optional[Tensor]:
     return getattr(y_pred, "_keras_logits", None)
 
 
+_EPSILONS = {}
+
+
 def _epsilon(dtype: torch.dtype) -> float:
-    return float(torch.tensor(config.epsilon(), dtype=dtype))
+    """The fuzz factor rounded to `dtype`, as Keras casts it (cached: called every batch)."""
+    key = (dtype, config.epsilon())
+    if key not in _EPSILONS:
+        _EPSILONS[key] = float(torch.tensor(config.epsilon(), dtype=dtype))
+    return _EPSILONS[key]
 
 
 def _check_same_shape(y_true: Tensor, y_pred: Tensor, fn: str) -> None:
