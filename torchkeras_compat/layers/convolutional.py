@@ -396,8 +396,7 @@ class ConvTranspose(Conv):
                  output_padding=None, data_format=None, dilation_rate=1, **kwargs):
         groups = kwargs.pop("groups", 1)
         super().__init__(rank=rank, filters=filters, kernel_size=kernel_size, strides=strides,
-                         padding=padding,
-                         data_format=data_format, dilation_rate=dilation_rate, **kwargs)
+                         padding=padding, data_format=data_format, dilation_rate=dilation_rate, **kwargs)
         if groups not in (None, 1):
             raise ValueError(f"Layer {self.name}: `groups` is not supported by {type(self).__name__} "
                              f"(as in Keras 2); received groups={groups}.")
@@ -453,17 +452,12 @@ class ConvTranspose(Conv):
         dilation = self._kernel_dilation()
         torch_pad, torch_out_pad, narrow = [], [], []
         for n, out, k, s, d in zip(spatial, out_sizes, self.kernel_size, self.strides, dilation):
-            full = (n - 1) * s + (k - 1) * d + 1
-            before = max((n - 1) * s + (k - 1) * d + 1 - out, 0) // 2 if self.padding == "same" else 0
-            extra = out - (full - 2 * before)
-            if extra < 0:           # uneven crop: torch crops `before` at both ends, we narrow one more
-                torch_pad.append(before)
-                torch_out_pad.append(0)
-                narrow.append(out)
-            else:
-                torch_pad.append(before)
-                torch_out_pad.append(extra)
-                narrow.append(None)
+            full = (n - 1) * s + (k - 1) * d + 1     # length before any crop
+            before = max(full - out, 0) // 2 if self.padding == "same" else 0
+            extra = out - (full - 2 * before)        # < 0: the crop is uneven, one more at the end
+            torch_pad.append(before)
+            torch_out_pad.append(max(extra, 0))
+            narrow.append(out if extra < 0 else None)
         y = _TORCH_CONV_TRANSPOSE[self.rank](x, self.kernel, self.bias, self.strides, torch_pad,
                                             torch_out_pad, 1, dilation)
         for axis, size in enumerate(narrow):
@@ -688,8 +682,7 @@ class SeparableConv(Conv):
                  activity_regularizer=None, depthwise_constraint=None, pointwise_constraint=None,
                  bias_constraint=None, **kwargs):
         super().__init__(rank=rank, filters=filters, kernel_size=kernel_size, strides=strides,
-                         padding=padding,
-                         data_format=data_format, dilation_rate=dilation_rate,
+                         padding=padding, data_format=data_format, dilation_rate=dilation_rate,
                          activation=activation, use_bias=use_bias, bias_initializer=bias_initializer,
                          bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
                          bias_constraint=bias_constraint, **kwargs)
