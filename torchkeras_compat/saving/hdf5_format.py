@@ -97,8 +97,41 @@ def _unique_names(names: List[str]) -> List[str]:
     return out
 
 
-def _write_subset(group, weights) -> None:
-    names = _unique_names([w.name for w in weights])
+def keras_weight_names(layer, weights=None) -> List[str]:
+    """tf.keras's variable names for `layer`'s weights: the name scopes of the layers that
+    built them, e.g. ``lstm/lstm_cell/kernel:0``, ``bi/forward_lstm/lstm_cell/bias:0``.
+
+    A nested model restarts the scope (its layers are named alone), and TimeDistributed builds
+    its inner layer in its own scope (``td/kernel:0``), as tf.keras does.
+    """
+    from ..engine.base_layer import Layer
+    from ..engine.functional import Functional
+    paths: Dict[int, List[str]] = {}
+
+    def visit(owner, prefix):
+        for w in owner._own_weight_handles():
+            paths.setdefault(id(w.param), prefix + [w.short_name])
+        for child in owner._sublayers():
+            if not isinstance(child, Layer):
+                continue
+            if isinstance(child, Functional):
+                visit(child, [])
+            elif type(owner).__name__ == "TimeDistributed":
+                visit(child, prefix)
+            else:
+                visit(child, prefix + [child.name])
+
+    visit(layer, [] if isinstance(layer, Functional) else [layer.name])
+    weights = _weights_of(layer) if weights is None else weights
+    names = []
+    for w in weights:
+        path = paths.get(id(w.param))
+        names.append("/".join(path) + ":0" if path else w.name)
+    return names
+
+
+def _write_subset(group, weights, names=None) -> None:
+    names = _unique_names(names if names is not None else [w.name for w in weights])
     save_attributes(group, "weight_names", names)
     for name, w in zip(names, weights):
         value = np.asarray(w.numpy())
@@ -120,7 +153,8 @@ def write_weights_group(group, model) -> None:
     group.attrs["backend"] = model_config.BACKEND.encode("utf8")
     group.attrs["keras_version"] = model_config.KERAS_VERSION.encode("utf8")
     for layer in sorted(layers, key=lambda l: l.name):  # sorted, as Keras, so groups nest cleanly
-        _write_subset(group.create_group(layer.name), _weights_of(layer))
+        weights = _weights_of(layer)
+        _write_subset(group.create_group(layer.name), weights, keras_weight_names(layer, weights))
     _write_subset(group.create_group("top_level_model_weights"), _top_level_weights(model))
 
 
@@ -133,6 +167,9 @@ def _optimizer_weight_names(model, optimizer) -> List[str]:
     """Legacy tf.keras names: ``Adam/iter:0``, ``Adam/dense/kernel/m:0``..."""
     prefix = getattr(optimizer, "_name", type(optimizer).__name__)
     by_param = {id(w.param): w.name for w in model.trainable_weights}
+    for layer in _model_layers(model):
+        weights = _weights_of(layer)
+        by_param.update({id(w.param): n for w, n in zip(weights, keras_weight_names(layer, weights))})
     params = list(getattr(optimizer, "_params", []))
     names = [f"{prefix}/iter:0"]
     for slot in optimizer._weight_order() if hasattr(optimizer, "_weight_order") else []:
