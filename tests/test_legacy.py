@@ -9,6 +9,11 @@ from torchkeras_compat import legacy
 from torchkeras_compat.layers import Dense, Dropout
 
 
+@pytest.fixture(autouse=True)
+def _warn_again():
+    legacy._warned.clear()  # each spelling warns once per process; every test sees its first time
+
+
 def test_dense_output_dim_init_and_regularizer_names():
     with pytest.warns(UserWarning, match="units"):
         layer = Dense(output_dim=4, init="zeros", W_regularizer="l2", input_dim=3)
@@ -18,7 +23,6 @@ def test_dense_output_dim_init_and_regularizer_names():
 
 
 def test_each_spelling_warns_once():
-    legacy._warned.discard(("Dropout", "p"))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         Dropout(p=0.2)
