@@ -61,10 +61,12 @@ def test_iterate_sequence_yields_each_batch_once_in_order(workers, processes):
     got = [int(b[0]) for b in iterate_sequence(seq, workers=workers, use_multiprocessing=processes,
                                                max_queue_size=2)]
     assert got == [i * i for i in range(9)]
-    random.seed(0)
+    np.random.seed(0)
     shuffled = [int(b[0]) for b in iterate_sequence(seq, workers=workers, shuffle=True,
                                                     use_multiprocessing=processes)]
     assert sorted(shuffled) == got and shuffled != got
+    np.random.seed(0)
+    assert [int(b[0]) for b in iterate_sequence(seq, shuffle=True)] == shuffled
     assert seq.epochs == 0  # on_epoch_end is the caller's job
 
 

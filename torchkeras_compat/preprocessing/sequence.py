@@ -102,6 +102,12 @@ def pad_sequences(sequences, maxlen: Optional[int] = None, dtype="int32", paddin
         return _pad_vectors(x, sequences, lengths, sample_shape, maxlen, dtype, padding, truncating)
     if not num_samples or not maxlen:
         return np.full((num_samples, maxlen), value, dtype=dtype)
+    return _pad_windows(sequences, lengths, maxlen, dtype, padding, truncating, value)
+
+
+def _pad_windows(sequences, lengths, maxlen, dtype, padding, truncating, value):
+    """All steps in one flat array (one C-level pass over python lists), then every output row
+    is one window over it: no per-sequence numpy call."""
     values = _flat_values(sequences, lengths, dtype)
     lengths = np.asarray(lengths, dtype=np.int64)
     ends = np.cumsum(lengths)

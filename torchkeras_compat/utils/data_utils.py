@@ -288,10 +288,10 @@ def _process_pool(workers: int, uid: int, seq):
 
 
 def _epoch_order(n: int, shuffle: bool) -> List[int]:
-    order = list(range(n))
-    if shuffle:
-        random.shuffle(order)
-    return order
+    # numpy's RNG, like fit's in-thread path, so the order does not depend on `workers`
+    import numpy as np
+
+    return np.random.permutation(n).tolist() if shuffle else list(range(n))
 
 
 def iterate_sequence(seq: Sequence, workers: int = 1, use_multiprocessing: bool = False,
@@ -310,7 +310,8 @@ def iterate_sequence(seq: Sequence, workers: int = 1, use_multiprocessing: bool 
         workers: number of worker threads/processes.
         use_multiprocessing: use processes instead of threads (batches are pickled).
         max_queue_size: how many batches may be prefetched.
-        shuffle: visit the batches in a random order (python's `random`).
+        shuffle: visit the batches in a random order (`np.random.permutation`, as fit does
+            without workers, so a seed gives the same order whatever `workers` is).
     """
     order = _epoch_order(len(seq), shuffle)
     if workers <= 1 and not use_multiprocessing:
