@@ -98,36 +98,25 @@ def _unique_names(names: List[str]) -> List[str]:
 
 
 def keras_weight_names(layer, weights=None) -> List[str]:
-    """tf.keras's variable names for `layer`'s weights: the name scopes of the layers that
-    built them, e.g. ``lstm/lstm_cell/kernel:0``, ``bi/forward_lstm/lstm_cell/bias:0``.
-
-    A nested model restarts the scope (its layers are named alone), and TimeDistributed builds
-    its inner layer in its own scope (``td/kernel:0``), as tf.keras does.
+    """tf.keras's variable names for `layer`'s weights: ``weight.name`` (``<layer>/<name>:0``,
+    as the layer itself names it, e.g. ``lstm/lstm_cell/kernel:0``) inside the name scopes of
+    the enclosing layers, e.g. ``outer/dense/kernel:0`` for a Dense inside a custom layer.
+    A nested model restarts the scope: its layers' weights are named alone, as in tf.keras.
     """
     from ..engine.base_layer import Layer
     from ..engine.functional import Functional
-    paths: Dict[int, List[str]] = {}
+    scopes: Dict[int, List[str]] = {id(layer): []}
 
-    def visit(owner, prefix):
-        for w in owner._own_weight_handles():
-            paths.setdefault(id(w.param), prefix + [w.short_name])
+    def visit(owner, inner_scope):
         for child in owner._sublayers():
-            if not isinstance(child, Layer):
+            if not isinstance(child, Layer) or id(child) in scopes:
                 continue
-            if isinstance(child, Functional):
-                visit(child, [])
-            elif type(owner).__name__ == "TimeDistributed":
-                visit(child, prefix)
-            else:
-                visit(child, prefix + [child.name])
+            scopes[id(child)] = inner_scope
+            visit(child, [] if isinstance(child, Functional) else inner_scope + [child.name])
 
     visit(layer, [] if isinstance(layer, Functional) else [layer.name])
     weights = _weights_of(layer) if weights is None else weights
-    names = []
-    for w in weights:
-        path = paths.get(id(w.param))
-        names.append("/".join(path) + ":0" if path else w.name)
-    return names
+    return ["/".join(scopes.get(id(getattr(w, "layer", None)), []) + [w.name]) for w in weights]
 
 
 def _write_subset(group, weights, names=None) -> None:
