@@ -1,0 +1,19 @@
+"""``keras.applications``: ImageNet architectures with Keras's layer names and weight files.
+
+``weights=None`` builds a randomly initialised model; ``weights='imagenet'`` downloads Keras's
+weight file through ``keras.utils.get_file`` (cached in ``~/.keras/models``); any other value
+is the path of a Keras .h5 weights file to load.
+"""
+from . import (densenet, imagenet_utils, inception_v3, mobilenet, mobilenet_v2,  # noqa: F401
+               resnet, resnet50, vgg16, vgg19, xception)
+from .densenet import DenseNet121
+from .inception_v3 import InceptionV3
+from .mobilenet import MobileNet
+from .mobilenet_v2 import MobileNetV2
+from .resnet import ResNet50
+from .vgg16 import VGG16
+from .vgg19 import VGG19
+from .xception import Xception
+
+__all__ = ["VGG16", "VGG19", "ResNet50", "MobileNet", "MobileNetV2", "InceptionV3", "Xception",
+           "DenseNet121"]
