@@ -1,5 +1,6 @@
 """Shared helpers: run the snippets recorded by tests/fixtures/make_layers_rnn.py with
 torchkeras_compat and compare with tf_keras's numbers."""
+import importlib
 import json
 import os
 import types
@@ -9,8 +10,10 @@ import torch
 
 import torchkeras_compat as keras
 from torchkeras_compat.engine import base_layer
-from torchkeras_compat.layers import (advanced_activations, convolutional_recurrent, embeddings, merge,
-                                      noise, normalization, recurrent, wrappers)
+from torchkeras_compat.layers import (advanced_activations, convolutional_recurrent, embeddings, noise,
+                                      normalization, recurrent, wrappers)
+
+merge = importlib.import_module("torchkeras_compat.layers.merge")  # keras.layers.merge is the function
 
 FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures", "layers_rnn")
 TOL = dict(rtol=1e-4, atol=2e-5)

@@ -11,7 +11,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rnn_fixture_utils as U  # noqa: E402
 
 import torchkeras_compat as keras  # noqa: E402
-from torchkeras_compat.layers import merge as M  # noqa: E402
+import importlib  # noqa: E402
+
+# keras.layers.merge is the Keras 1 function (as in Keras 2.0); the module is reached by its path
+M = importlib.import_module("torchkeras_compat.layers.merge")
 
 Input, Model = keras.layers.Input, keras.models.Model
 CASES, ARRAYS = U.load("merge")

@@ -294,3 +294,28 @@ def test_matches_keras_on_cuda(case):
         assert all(p.is_cuda for p in model.parameters())
     finally:
         config.set_device(old)
+
+
+@pytest.mark.parametrize("make", [lambda: LSTM(4, return_sequences=True), lambda: GRU(4, return_state=True),
+                                  lambda: SimpleRNN(4, return_sequences=True, go_backwards=True),
+                                  lambda: LSTM(4, return_sequences=True, zero_output_for_mask=True)])
+def test_masked_fused_kernel_equals_masked_loop(make, monkeypatch):
+    calls = []
+    real = recurrent._run_fused_masked
+    monkeypatch.setattr(recurrent, "_run_fused_masked", lambda *a: calls.append(1) or real(*a))
+    fused, loop, x = _pair(make, steps=6)
+    masks = {
+        "pre/post padding": torch.tensor([[0, 0, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1],
+                                          [1, 1, 1, 0, 0, 0], [0, 1, 1, 1, 1, 0]], dtype=torch.bool),
+        "holes (loop fallback)": torch.tensor([[1, 0, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1],
+                                               [1, 1, 1, 0, 0, 0], [0, 1, 1, 1, 1, 0]], dtype=torch.bool),
+        "empty row (loop fallback)": torch.tensor([[0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1],
+                                                   [1, 1, 1, 0, 0, 0], [0, 1, 1, 1, 1, 0]], dtype=torch.bool),
+    }
+    object.__setattr__(loop.cell, "_fused_op", lambda: None)  # this instance only
+    for what, mask in masks.items():
+        a, b = fused(x, mask=mask), loop(x, mask=mask)
+        for u, v in zip(a if isinstance(a, list) else [a], b if isinstance(b, list) else [b]):
+            np.testing.assert_allclose(u.detach().numpy(), v.detach().numpy(), rtol=1e-5, atol=1e-6,
+                                       err_msg=what)
+    assert len(calls) == 3

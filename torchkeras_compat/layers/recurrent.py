@@ -734,10 +734,14 @@ class RNN(Layer):
         dp = cell.get_dropout_mask_for_cell(x[:, 0], training)
         rec = cell.get_recurrent_dropout_mask_for_cell(states[0], training)
         op = cell._fused_op()
-        if op is not None and mask is None and rec is None:
-            if dp is not None:
-                x = x * dp.unsqueeze(1)
-            return _run_fused(op, cell, x, states)
+        if op is not None and rec is None:
+            xd = x * dp.unsqueeze(1) if dp is not None else x
+            if mask is None:
+                return _run_fused(op, cell, xd, states)
+            result = _run_fused_masked(op, cell, xd, states, mask, self.zero_output_for_mask,
+                                       self.return_sequences)
+            if result is not None:
+                return result
         xp = cell._project(x, dp.unsqueeze(1) if dp is not None else None)
         return _loop(lambda t, s: cell._step(xp[:, t], s, rec), x.shape[1], states, mask,
                      self.zero_output_for_mask, self.return_sequences)
@@ -797,6 +801,54 @@ def _run_fused(op, cell, x, states):
         seq, h = op(x, hx[0], params, has_bias, 1, 0.0, train, False, True)
         final = [h[0]]
     return seq[:, -1], seq, final
+
+
+def _run_fused_masked(op, cell, x, states, mask, zero_output_for_mask: bool, keep_sequence: bool):
+    """The fused kernel on masked input, when each row's unmasked steps form one run (padding
+    before and/or after, as pad_sequences makes): the runs are packed, so the kernel only sees the
+    real steps; the result is then laid out as Keras's masked loop gives it (before the run: zero
+    outputs; after it: the last output carried, or zeros with ``zero_output_for_mask``; the final
+    states are those of the last real step). Returns None when the mask is not of that form.
+    """
+    from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, PackedSequence
+    b, steps = mask.shape
+    mask = mask.to(torch.bool)
+    lengths = mask.sum(dim=1)
+    start = mask.to(torch.int8).argmax(dim=1)
+    t = torch.arange(steps, device=mask.device)
+    run = (t >= start[:, None]) & (t < (start + lengths)[:, None])
+    if not bool(torch.equal(run, mask)) or not bool((lengths > 0).all()):
+        return None
+    # shift each row left so that its run starts at step 0
+    src = (t[None, :] + start[:, None]).clamp(max=steps - 1)
+    shifted = x.gather(1, src[:, :, None].expand(b, steps, x.shape[2]))
+    packed = pack_padded_sequence(shifted, lengths.cpu(), batch_first=True, enforce_sorted=False)
+    order = packed.sorted_indices
+    hx = [s.index_select(0, order).unsqueeze(0).contiguous() for s in states]
+    params = cell._fused_params()
+    args = (packed.data, packed.batch_sizes)
+    rest = (params, len(params) == 4, 1, 0.0, torch.is_grad_enabled(), False)
+    if op is _VF.lstm:
+        data, h, c = op(*args, hx, *rest)
+        final = [h[0], c[0]]
+    else:
+        data, h = op(*args, hx[0], *rest)
+        final = [h[0]]
+    final = [f.index_select(0, packed.unsorted_indices) for f in final]
+    last_h = final[0]
+    fill = torch.zeros_like(last_h) if zero_output_for_mask else last_h
+    last = torch.where(mask[:, -1:], last_h, fill)
+    if not keep_sequence:
+        return last, None, final
+    out = PackedSequence(data, packed.batch_sizes, packed.sorted_indices, packed.unsorted_indices)
+    out, _ = pad_packed_sequence(out, batch_first=True, total_length=steps)
+    back = (t[None, :] - start[:, None]).clamp(min=0)
+    seq = out.gather(1, back[:, :, None].expand(b, steps, out.shape[2]))
+    before = (t[None, :] < start[:, None])[:, :, None]
+    after = (t[None, :] >= (start + lengths)[:, None])[:, :, None]
+    seq = torch.where(after, fill[:, None, :], seq)
+    seq = torch.where(before, torch.zeros_like(seq), seq)
+    return last, seq, final
 
 
 def _loop(step, steps: int, states, mask, zero_output_for_mask: bool, keep_sequence: bool):
