@@ -176,6 +176,15 @@ def test_integer_images_are_cast_to_the_kernel_dtype():
     torch.testing.assert_close(y, layer(x.float()))
 
 
+def test_mixed_precision_autocast_runs_in_half_precision():
+    layer = conv.Conv2D(2, 3)
+    x = torch.randn(1, 5, 5, 3)
+    layer(x)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        y = layer(x.to(torch.bfloat16))
+    assert y.dtype == torch.bfloat16
+
+
 # ---------------------------------------------------------------- bad input
 def test_wrong_rank_names_the_layer_and_shape():
     layer = conv.Conv2D(2, 3, name="my_conv")

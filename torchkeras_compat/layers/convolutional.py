@@ -103,6 +103,14 @@ def _pad_arg(pads: Sequence[Tuple[int, int]]) -> List[int]:
     return out
 
 
+def to_compute_dtype(x: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    """Cast inputs to the weights' dtype as Keras casts them (ints such as uint8 images, other float
+    widths); under torch.autocast (mixed precision) floats are left for autocast to cast."""
+    if x.dtype == dtype or (x.is_floating_point() and torch.is_autocast_enabled(x.device.type)):
+        return x
+    return x.to(dtype)
+
+
 def _to_channels_first(x: torch.Tensor, data_format: str) -> torch.Tensor:
     """NHWC -> the NCHW-shaped view (free); channels_first passes through."""
     return x.movedim(-1, 1) if data_format == "channels_last" else x
@@ -270,9 +278,7 @@ class Conv(Layer):
 
     def call(self, inputs):
         self._check_call_input(inputs)
-        kernel = self._own_weights[0].param
-        if inputs.dtype != kernel.dtype:    # ints (e.g. uint8 images) or another float width, as Keras casts
-            inputs = inputs.to(kernel.dtype)
+        inputs = to_compute_dtype(inputs, self._own_weights[0].param.dtype)
         inputs, lead = self._batched(inputs)
         x, padding = self._padded(_to_channels_first(inputs, self.data_format))
         try:

@@ -15,7 +15,7 @@ from .. import activations, constraints, initializers, regularizers
 from ..engine import registry
 from ..engine.base_layer import InputSpec, Layer
 from .convolutional import (conv_output_length, normalize_data_format, normalize_padding,
-                            normalize_tuple)
+                            normalize_tuple, to_compute_dtype)
 
 
 def _connectivity(length: int, out_length: int, kernel: int, stride: int, padding: str) -> np.ndarray:
@@ -173,8 +173,7 @@ class LocallyConnected(Layer):
 
     def call(self, inputs):
         self._check_call_input(inputs)
-        if inputs.dtype != self.kernel.dtype:
-            inputs = inputs.to(self.kernel.dtype)
+        inputs = to_compute_dtype(inputs, self.kernel.dtype)
         y = self._local_conv(inputs) if self.implementation == 1 else self._dense_conv(inputs)
         if self.bias is not None:
             # Keras reshapes (not transposes) the (*out, filters) bias for channels_first
