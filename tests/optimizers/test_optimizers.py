@@ -153,3 +153,20 @@ def test_minimize_with_callable_loss():
     opt.minimize(lambda: torch.sum(w ** 2), [w])
     np.testing.assert_allclose(w.detach().numpy(), [0.8, 1.6], rtol=1e-6)
     assert int(opt.iterations) == 1
+
+
+@pytest.mark.parametrize("opt,expected", [
+    (lambda: optimizers.Adam(), ["Adam/iter:0", "Adam/dense/kernel/m:0", "Adam/dense/bias/m:0",
+                                 "Adam/dense/kernel/v:0", "Adam/dense/bias/v:0"]),
+    (lambda: optimizers.Nadam(), ["Nadam/iter:0", "Nadam/momentum_cache:0", "Nadam/dense/kernel/m:0",
+                                  "Nadam/dense/bias/m:0", "Nadam/dense/kernel/v:0", "Nadam/dense/bias/v:0"]),
+    (lambda: optimizers.SGD(), ["SGD/iter:0"]),
+    (lambda: optimizers.Ftrl(), ["Ftrl/iter:0", "Ftrl/dense/kernel/accumulator:0", "Ftrl/dense/kernel/linear:0",
+                                 "Ftrl/dense/bias/accumulator:0", "Ftrl/dense/bias/linear:0"]),
+])
+def test_weight_names_follow_keras_h5_order(opt, expected):
+    # the orders tf_keras 2.21 legacy optimizers report in `optimizer.weights`
+    o = opt()
+    o.build([torch.nn.Parameter(torch.ones(3, 2)), torch.nn.Parameter(torch.ones(2))])
+    assert o.weight_names(["dense/kernel:0", "dense/bias:0"]) == expected
+    assert len(o.get_weights()) == len(expected)

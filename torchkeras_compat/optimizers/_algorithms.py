@@ -293,9 +293,9 @@ class Nadam(Optimizer):
     def _current_lr(self, step: int) -> float:
         return _f32(float(self._lr))
 
-    def variables(self) -> List[Tensor]:
-        out = super().variables()
-        return out[:1] + [self.momentum_cache] + out[1:] if self._slots else out
+    def _layout(self) -> List[tuple]:
+        out = super()._layout()
+        return out[:1] + [("momentum_cache", None)] + out[1:] if self._slots else out
 
     def _begin_step(self, t: int) -> None:
         # Keras's momentum schedule, advanced once per step (float32 like TF)
@@ -377,11 +377,11 @@ class Ftrl(Optimizer):
         self._slots["accumulator"] = [torch.full_like(p, self.initial_accumulator_value) for p in params]
         self._slots["linear"] = [torch.zeros_like(p) for p in params]
 
-    def variables(self) -> List[Tensor]:
+    def _layout(self) -> List[tuple]:
         # Keras creates both slots of one parameter before the next parameter's
-        out = [self.iterations]
-        for acc, lin in zip(self._slots.get("accumulator", []), self._slots.get("linear", [])):
-            out += [acc, lin]
+        out = [("iter", None)]
+        for i in range(len(self._slots.get("accumulator", []))):
+            out += [("accumulator", i), ("linear", i)]
         return out
 
     def _apply(self, indices, params, grads, lr, t):

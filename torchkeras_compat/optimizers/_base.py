@@ -156,15 +156,35 @@ class Optimizer:
         slot = self._slots[name]
         return [slot[i] for i in indices]
 
-    def variables(self) -> List[Tensor]:
-        """The optimizer's state in Keras 2's order: iterations, then each slot for every param."""
-        out = [self.iterations]
-        for name in self._weight_order():
-            out.extend(self._slots.get(name, []))
+    def _layout(self) -> List[tuple]:
+        """The optimizer's weights in Keras 2's order, as ``(name, param index or None)``:
+        ``('iter', None)``, then each slot for every parameter (all first slots, then all
+        second slots, ...), as tf.keras's legacy optimizers create them."""
+        out = [("iter", None)]
+        for name in self._slot_names:
+            if name in self._slots:
+                out.extend((name, i) for i in range(len(self._slots[name])))
         return out
 
-    def _weight_order(self) -> Sequence[str]:
-        return [n for n in self._slot_names if n in self._slots]
+    def _variable(self, name: str, index: Optional[int]) -> Tensor:
+        if index is None:
+            return self.iterations if name == "iter" else getattr(self, name)
+        return self._slots[name][index]
+
+    def variables(self) -> List[Tensor]:
+        """The optimizer's state in Keras 2's order: iterations, then each slot for every param."""
+        return [self._variable(name, i) for name, i in self._layout()]
+
+    def weight_names(self, param_names: Sequence[str]) -> List[str]:
+        """Keras 2's names of `variables()` (as in an h5 file's ``optimizer_weights``), given the
+        Keras names of the parameters ``build`` got, e.g. ``'dense/kernel:0'``:
+        ``['Adam/iter:0', 'Adam/dense/kernel/m:0', ...]``."""
+        if len(param_names) != len(self._params):
+            raise ValueError(f"{type(self).__name__}.weight_names: got {len(param_names)} names for "
+                             f"{len(self._params)} parameters.")
+        bases = [n[:-2] if n.endswith(":0") else n for n in param_names]
+        return [f"{self._name}/{name}:0" if i is None else f"{self._name}/{bases[i]}/{name}:0"
+                for name, i in self._layout()]
 
     @property
     def weights(self) -> List[Tensor]:
