@@ -29,8 +29,9 @@ class KerasAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             if e.name != real:
                 raise
             raise ModuleNotFoundError(
-                f"No module named {name!r}: torchkeras_compat has no {real!r}. This part of the "
-                "Keras API is not implemented; see the README's supported-API table.", name=name) from None
+                f"No module named {name!r}: torchkeras_compat has no {real!r}.{_suggest(name)} "
+                "If the name is right, this part of the Keras API is not implemented; see the "
+                "README's supported-API table.", name=name) from None
         return importlib.util.spec_from_loader(name, self)
 
     def create_module(self, spec):
@@ -38,6 +39,23 @@ class KerasAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def exec_module(self, module):
         pass
+
+
+def _suggest(name: str) -> str:
+    """`` Did you mean 'keras.models'?`` for a misspelled submodule, from the real package."""
+    import difflib
+    import pkgutil
+    parent, _, leaf = name.rpartition(".")
+    alias_root = name.split(".")[0] if not name.startswith("tensorflow.") else parent.split(".keras")[0] + ".keras"
+    try:
+        package = importlib.import_module(PACKAGE + parent[len(alias_root):]) if parent else None
+    except ImportError:
+        return ""
+    if package is None or not hasattr(package, "__path__"):
+        return ""
+    names = [m.name for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_")]
+    close = difflib.get_close_matches(leaf, names, n=1, cutoff=0.6)
+    return f" Did you mean {parent + '.' + close[0]!r}?" if close else ""
 
 
 def install_keras_alias() -> None:
