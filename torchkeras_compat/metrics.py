@@ -702,6 +702,99 @@ class AUC(_ConfusionMatrixMetric):
                 "name": self.name, "dtype": config.dtype_name(self.dtype)}
 
 
+class _AtConstraintMetric(_ConfusionMatrixMetric):
+    """Base of SensitivityAtSpecificity and friends: counts at ``num_thresholds`` evenly spaced
+    thresholds from 0 to 1, then the best of one rate where another reaches ``value``."""
+    _counts = ("true_positives", "false_positives", "true_negatives", "false_negatives")
+    _value_name = "value"
+
+    def __init__(self, value: float, num_thresholds: int = 200, class_id: Optional[int] = None,
+                 name=None, dtype=None):
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"{type(self).__name__}: `{self._value_name}` must be in the range "
+                             f"[0, 1]. Received: {self._value_name}={value}")
+        if num_thresholds <= 0:
+            raise ValueError(f"{type(self).__name__}: `num_thresholds` must be > 0. "
+                             f"Received: num_thresholds={num_thresholds}")
+        self.value, self.num_thresholds = value, num_thresholds
+        Metric.__init__(self, name=name, dtype=dtype)
+        self.init_thresholds, self.top_k, self.class_id = None, None, class_id
+        inner = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+        self.thresholds = [0.0] + inner + [1.0] if num_thresholds > 1 else [0.5]
+        self._evenly = num_thresholds > 1
+        for name_ in self._counts:
+            self._add_state(name_, shape=(len(self.thresholds),))
+
+    @staticmethod
+    def _max_where(constrained: Tensor, dependent: Tensor, value: float) -> Tensor:
+        """max(dependent) over thresholds where constrained >= value (0 if there is none)."""
+        feasible = constrained >= value
+        best = torch.max(torch.where(feasible, dependent, torch.full_like(dependent, -float("inf"))))
+        return torch.where(feasible.any(), best, torch.zeros_like(best))
+
+    def _rates(self):
+        tp, fp, tn, fn = (self.true_positives, self.false_positives, self.true_negatives,
+                          self.false_negatives)
+        return {"recall": _divide_no_nan(tp, tp + fn), "precision": _divide_no_nan(tp, tp + fp),
+                "specificity": _divide_no_nan(tn, tn + fp)}
+
+    def get_config(self) -> dict:
+        return {self._value_name: self.value, "num_thresholds": self.num_thresholds,
+                "class_id": self.class_id, "name": self.name, "dtype": config.dtype_name(self.dtype)}
+
+
+@registry.register("metric")
+class SensitivityAtSpecificity(_AtConstraintMetric):
+    """The best recall (sensitivity) at a threshold where specificity >= ``specificity``."""
+    _value_name = "specificity"
+
+    def __init__(self, specificity: float, num_thresholds: int = 200, class_id=None, name=None, dtype=None):
+        super().__init__(specificity, num_thresholds, class_id, name, dtype)
+
+    def result(self) -> Tensor:
+        r = self._rates()
+        return self._max_where(r["specificity"], r["recall"], self.value)
+
+
+@registry.register("metric")
+class SpecificityAtSensitivity(_AtConstraintMetric):
+    """The best specificity at a threshold where recall (sensitivity) >= ``sensitivity``."""
+    _value_name = "sensitivity"
+
+    def __init__(self, sensitivity: float, num_thresholds: int = 200, class_id=None, name=None, dtype=None):
+        super().__init__(sensitivity, num_thresholds, class_id, name, dtype)
+
+    def result(self) -> Tensor:
+        r = self._rates()
+        return self._max_where(r["recall"], r["specificity"], self.value)
+
+
+@registry.register("metric")
+class PrecisionAtRecall(_AtConstraintMetric):
+    """The best precision at a threshold where recall >= ``recall``."""
+    _value_name = "recall"
+
+    def __init__(self, recall: float, num_thresholds: int = 200, class_id=None, name=None, dtype=None):
+        super().__init__(recall, num_thresholds, class_id, name, dtype)
+
+    def result(self) -> Tensor:
+        r = self._rates()
+        return self._max_where(r["recall"], r["precision"], self.value)
+
+
+@registry.register("metric")
+class RecallAtPrecision(_AtConstraintMetric):
+    """The best recall at a threshold where precision >= ``precision``."""
+    _value_name = "precision"
+
+    def __init__(self, precision: float, num_thresholds: int = 200, class_id=None, name=None, dtype=None):
+        super().__init__(precision, num_thresholds, class_id, name, dtype)
+
+    def result(self) -> Tensor:
+        r = self._rates()
+        return self._max_where(r["precision"], r["recall"], self.value)
+
+
 @registry.register("metric")
 class MeanIoU(Metric):
     """Mean intersection-over-union over the classes that occur (confusion matrix in float64)."""
