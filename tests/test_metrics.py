@@ -152,3 +152,8 @@ def test_user_written_metric_with_add_weight():
     m.reset_states()
     assert float(m.result()) == 0.0
     assert type(m.count + 1) is torch.Tensor
+
+
+def test_misspelt_module_attribute_suggests_the_name():
+    with pytest.raises(AttributeError, match="'categorical_accuracy'"):
+        M.catogrical_accuracy

@@ -575,6 +575,19 @@ cosine_proximity = cosine_similarity
 
 
 # ------------------------------------------------------------------------------ resolution
+def missing_attribute(module_name: str, namespace: dict, name: str) -> AttributeError:
+    """The error for ``keras.<module>.<typo>``, naming the closest public names."""
+    import difflib
+    public = [n for n in namespace if not n.startswith("_")]
+    close = difflib.get_close_matches(name, public, n=3, cutoff=0.6)
+    hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    return AttributeError(f"module {module_name!r} has no attribute {name!r}.{hint}")
+
+
+def __getattr__(name: str):
+    raise missing_attribute(__name__, globals(), name)
+
+
 def serialize(loss) -> object:
     """A Loss object's ``{'class_name', 'config'}``, or a function's name."""
     return registry.serialize(loss)

@@ -844,6 +844,10 @@ class MeanIoU(Metric):
 
 
 # ------------------------------------------------------------------------------ resolution
+def __getattr__(name: str):
+    raise losses_mod.missing_attribute(__name__, globals(), name)
+
+
 def serialize(metric) -> object:
     return registry.serialize(metric)
 
