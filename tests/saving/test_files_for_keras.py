@@ -42,6 +42,16 @@ def _models():
         m = keras.Sequential([L.Embedding(10, 4, input_length=5, name="emb"),
                               L.LSTM(3, return_sequences=True, name="lstm"), L.GRU(2, name="gru")])
         out["ours_rnn"] = (m, [rng.randint(0, 10, (3, 5)).astype("float32")])
+    if {"Bidirectional", "TimeDistributed", "Concatenate", "SimpleRNN", "Conv1D", "Add"} <= set(names):
+        seq = keras.Input((6, 3), name="seq")
+        h = L.Bidirectional(L.LSTM(2, return_sequences=True), name="bi")(seq)
+        h = L.TimeDistributed(L.Dense(3), name="td")(h)
+        c = L.Conv1D(3, 2, padding="same", name="c1")(seq)
+        h = L.Add(name="add")([h, c])
+        g = L.GRU(2, reset_after=False, name="gru_rb")(h)
+        r = L.SimpleRNN(2, name="srnn")(seq)
+        m = keras.Model(seq, L.Dense(1, name="o")(L.Concatenate(name="cat")([g, r])), name="ours_wrap")
+        out["ours_wrap"] = (m, [rng.rand(3, 6, 3).astype("float32")])
     return out
 
 

@@ -34,8 +34,9 @@ def _h5py():
 
 
 def _snake(name: str) -> str:
-    s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s).lower()
+    """Keras 3's snake case: ``Conv2D`` -> ``conv2d``, ``MaxPooling2D`` -> ``max_pooling2d``."""
+    s = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", s).lower()
 
 
 # ---------------------------------------------------------------- config translation
@@ -132,6 +133,9 @@ def to_keras3_config(obj, model=None):
         cfg.pop("batch_input_shape", None)
         for key in ("time_major", "implementation", "input_length"):
             cfg.pop(key, None)
+        if out["class_name"] == "BatchNormalization" and isinstance(cfg.get("axis"), list) \
+                and len(cfg["axis"]) == 1:
+            cfg["axis"] = cfg["axis"][0]  # tf.keras writes [3] once built; Keras 3 takes an int
     if out["class_name"] in ("Sequential", "Functional"):
         by_name = {l.name: l for l in (model_config_layers(model) if model is not None else [])}
         cfg["layers"] = [to_keras3_config(l, by_name.get(l.get("name") or l["config"].get("name")))
