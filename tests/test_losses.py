@@ -61,6 +61,7 @@ def test_reductions_and_sample_weight(reduction):
     ("cce_smooth", lambda: losses.CategoricalCrossentropy(label_smoothing=0.1)(IN["onehot"], IN["prob_p"])),
     ("scce_logits", lambda: losses.SparseCategoricalCrossentropy(from_logits=True)(IN["labels"], IN["logits"])),
     ("huber", lambda: losses.Huber(delta=0.3)(IN["yt"], IN["yp"])),
+    ("scce_ignore", lambda: losses.SparseCategoricalCrossentropy(ignore_class=2)(IN["labels"], IN["prob_p"])),
     ("cosine", lambda: losses.CosineSimilarity(axis=0)(IN["yt"], IN["yp"])),
     ("mse_3d_sw", lambda: losses.MeanSquaredError()(IN["yt"].reshape(5, 2, 2), IN["yp"].reshape(5, 2, 2), sample_weight=IN["sw"])),
     ("bce_labels_n", lambda: losses.BinaryCrossentropy()(torch.tensor(IN["b_true"][:, 0]), torch.tensor(IN["b_prob"][:, :1]))),
@@ -108,3 +109,14 @@ def test_compute_weighted_loss_matches_keras_rule():
     assert float(losses.compute_weighted_loss(per_sample, sw, "sum_over_batch_size")) == pytest.approx(11 / 4)
     assert float(losses.compute_weighted_loss(per_sample, sw.reshape(4, 1), "sum")) == pytest.approx(11)
     assert losses.compute_weighted_loss(per_sample, None, "none").shape == (4,)
+
+
+@pytest.mark.parametrize("reduction,key", [("auto", "mse"), ("sum", "mse_sum")])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_mask_on_predictions_is_honoured(reduction, key, weighted):
+    y_pred = torch.from_numpy(IN["yp"].reshape(5, 2, 2)).clone()
+    y_pred._keras_mask = torch.from_numpy(IN["mask"])  # what a Masking layer attaches
+    out = losses.MeanSquaredError(reduction=reduction)(
+        torch.from_numpy(IN["yt"].reshape(5, 2, 2)), y_pred,
+        sample_weight=torch.from_numpy(IN["sw"]) if weighted else None)
+    np.testing.assert_allclose(out.numpy(), REF[f"loss.cls.{key}_{'masked_sw' if weighted else 'masked'}"], **TOL)

@@ -284,6 +284,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False, a
     loss = -picked
     if ignore_class is not None:
         loss = loss * valid.to(loss.dtype)
+        loss._keras_mask = valid  # so that a Loss averages over the labelled entries only
     return loss
 
 
@@ -442,7 +443,9 @@ class Loss:
     def __call__(self, y_true, y_pred, sample_weight=None) -> Tensor:
         losses = self.call(y_true, y_pred)
         reduction = Reduction.SUM_OVER_BATCH_SIZE if self.reduction == Reduction.AUTO else self.reduction
-        mask = getattr(y_pred, "_keras_mask", None)
+        # a mask on the predictions (from a Masking/Embedding layer) and/or one the loss made
+        in_mask, out_mask = getattr(y_pred, "_keras_mask", None), getattr(losses, "_keras_mask", None)
+        mask = in_mask if out_mask is None else out_mask if in_mask is None else in_mask & out_mask
         if mask is not None:
             sample_weight = _apply_mask(losses, sample_weight, mask, reduction)
         return compute_weighted_loss(losses, sample_weight, reduction)
