@@ -154,18 +154,16 @@ def _top_level_weights(model) -> list:
 
 def _optimizer_weight_names(model, optimizer) -> List[str]:
     """Legacy tf.keras names: ``Adam/iter:0``, ``Adam/dense/kernel/m:0``..."""
-    prefix = getattr(optimizer, "_name", type(optimizer).__name__)
     by_param = {id(w.param): w.name for w in model.trainable_weights}
     for layer in _model_layers(model):
         weights = _weights_of(layer)
         by_param.update({id(w.param): n for w, n in zip(weights, keras_weight_names(layer, weights))})
     params = list(getattr(optimizer, "_params", []))
-    names = [f"{prefix}/iter:0"]
-    for slot in optimizer._weight_order() if hasattr(optimizer, "_weight_order") else []:
-        for i, p in enumerate(params):
-            base = by_param.get(id(p), f"param_{i}:0").rsplit(":", 1)[0]
-            names.append(f"{prefix}/{base}/{slot}:0")
-    return names
+    param_names = [by_param.get(id(p), f"param_{i}:0") for i, p in enumerate(params)]
+    if hasattr(optimizer, "weight_names"):
+        return list(optimizer.weight_names(param_names))
+    prefix = getattr(optimizer, "_name", type(optimizer).__name__)
+    return [f"{prefix}/iter:0"]  # unknown layout: _write_optimizer falls back to numbered names
 
 
 def _write_optimizer(f, model) -> None:
