@@ -41,9 +41,9 @@ LEGACY_ARGS: Dict[str, Tuple[Tuple[str, str], ...]] = {
     "AlphaDropout": (("p", "rate"),),
     "Embedding": (("init", "embeddings_initializer"), ("W_regularizer", "embeddings_regularizer"),
                   ("W_constraint", "embeddings_constraint"), ("dropout", None)),
-    "Conv1D": _CONV1D, "Conv2D": _CONV, "Conv3D": _CONV, "Conv2DTranspose": _CONV,
+    "Conv1D": _CONV1D, "Conv2D": _CONV, "Conv3D": _CONV, "Conv2DTranspose": _CONV + (("output_shape", None),),
     "Conv3DTranspose": _CONV,
-    "SeparableConv1D": _CONV1D, "SeparableConv2D": _CONV + (("depth_multiplier", "depth_multiplier"),),
+    "SeparableConv1D": _CONV1D, "SeparableConv2D": _CONV,
     "DepthwiseConv2D": _CONV,
     "LocallyConnected1D": _CONV1D, "LocallyConnected2D": _CONV,
     "MaxPooling1D": _POOL1D, "AveragePooling1D": _POOL1D,
@@ -121,6 +121,9 @@ def translate_positional(owner: str, args: tuple, kwargs: dict) -> tuple:
         if len(args) >= 3 and all(isinstance(a, int) for a in args[:3]):
             _warn_once(owner, "nb_row", "kernel_size")
             args = (args[0], (args[1], args[2])) + tuple(args[3:])
+            if owner == "Conv2DTranspose" and len(args) >= 3 and isinstance(args[2], (tuple, list)):
+                _warn_once(owner, "output_shape", None)  # Deconvolution2D(f, r, c, output_shape)
+                args = args[:2] + tuple(args[3:])
     elif owner in ("Conv3D", "Conv3DTranspose"):
         if all(k in kwargs for k in ("kernel_dim1", "kernel_dim2", "kernel_dim3")):
             kwargs["kernel_size"] = tuple(kwargs.pop(k) for k in ("kernel_dim1", "kernel_dim2", "kernel_dim3"))

@@ -55,10 +55,12 @@ def test_shared_layer_and_nested_model():
     a, b = keras.Input((4,)), keras.Input((4,))
     inner_in = keras.Input((3,))
     inner = keras.Model(inner_in, layers.Dense(2)(inner_in), name="inner")
-    out = inner(layers.concatenate([shared(a), shared(b)]) if hasattr(layers, "concatenate") else shared(a) + shared(b))
+    with pytest.raises(ValueError, match=r'layer "inner" is incompatible.*expected shape=\(None, 3\), found shape=\(None, 6\)'):
+        inner(layers.concatenate([shared(a), shared(b)]))
+    out = inner(layers.add([shared(a), shared(b)]))
     model = keras.Model([a, b], out)
     assert model.get_layer("shared") is shared
-    assert len(shared.inbound_nodes) == 2
+    assert len(shared.inbound_nodes) == 4  # two calls in the rejected graph, two in this one
     x = [np.random.rand(2, 4).astype("float32")] * 2
     assert model.predict(x).shape == (2, 2)
     assert model.count_params() == shared.count_params() + inner.count_params()

@@ -429,8 +429,9 @@ class Layer(nn.Module):
         inputs = args[0] if args else kwargs.pop("inputs")
         if flatten_keras_tensors(inputs) or flatten_keras_tensors(list(kwargs.values())):
             return self._symbolic_call(inputs, args[1:], kwargs)
+        if not torch.is_tensor(inputs) and not _all_tensors(inputs):
+            inputs = _to_tensors(inputs, self._weight_device())  # numpy arrays, lists of numbers
         if not self.built:
-            inputs = _to_tensors(inputs, self._weight_device())
             self._maybe_build(_shapes_of(inputs, keep_batch=True))
         accepts_training, accepts_mask, makes_mask = _call_signature(type(self))
         ctx = CALL_CONTEXT
@@ -723,12 +724,20 @@ def _make_keras_tensors(shapes, dtypes):
     return KerasTensor(shapes, dtypes if not isinstance(dtypes, list) else dtypes[0])
 
 
+def _all_tensors(structure) -> bool:
+    if isinstance(structure, (list, tuple)):
+        return all(torch.is_tensor(s) or s is None for s in structure)
+    if isinstance(structure, dict):
+        return all(torch.is_tensor(s) for s in structure.values())
+    return False
+
+
 def _to_tensors(structure, device):
     if isinstance(structure, (list, tuple)):
         return type(structure)(_to_tensors(s, device) for s in structure)
     if isinstance(structure, dict):
         return {k: _to_tensors(v, device) for k, v in structure.items()}
-    if torch.is_tensor(structure):
+    if torch.is_tensor(structure) or structure is None:
         return structure
     arr = np.asarray(structure)
     t = torch.from_numpy(arr)

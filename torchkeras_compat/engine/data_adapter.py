@@ -54,6 +54,17 @@ def to_tensor(value, name: str = "input") -> torch.Tensor:
     return t
 
 
+def to_device(t: torch.Tensor, device: torch.device) -> torch.Tensor:
+    """``t`` on ``device``. A CPU batch bound for a GPU is first copied into pinned (page-locked)
+    memory so that the host-to-device copy runs asynchronously (``non_blocking``): the next batch
+    is prepared while this one is still being copied and computed on."""
+    if device.type == "cuda" and t.device.type == "cpu":
+        if not t.is_pinned():
+            t = t.pin_memory()
+        return t.to(device, non_blocking=True)
+    return t.to(device)
+
+
 def num_samples(structure) -> int:
     sizes = {int(a.shape[0]) for a in flatten(structure)}
     return sizes.pop() if len(sizes) == 1 else -1

@@ -104,6 +104,12 @@ class Functional(Model):
         pass
 
     def _output_signature(self, inputs, input_shapes, kwargs):
+        given = input_shapes if isinstance(input_shapes, list) else [input_shapes]
+        for i, (t, shape) in enumerate(zip(self.inputs, given)):
+            if len(shape) != len(t.shape) or any(a is not None and b is not None and a != b
+                                                 for a, b in zip(t.shape, shape)):
+                raise ValueError(f"Input {i} of layer \"{self.name}\" is incompatible with the layer: "
+                                 f"expected shape={t.shape}, found shape={tuple(shape)}")
         shapes = [t.shape for t in self.outputs]
         dtypes = [t.dtype for t in self.outputs]
         if len(shapes) == 1 and not isinstance(self._nested_outputs, (list, tuple)):

@@ -4,6 +4,7 @@ The loops follow tf.keras 2: ``fit`` runs epochs of train steps over batches fro
 adapter path, tracks the loss and metrics as running means on the device, and hands them to the
 callbacks; ``evaluate`` and ``predict`` reuse the same batching.
 """
+import contextlib
 import copy
 import math
 import warnings
@@ -276,26 +277,30 @@ class Model(Layer):
         all_weights = self._all_weights()
         self._regularized = [w for w in all_weights if w.regularizer is not None]
         self._constrained = [w for w in all_weights if w.constraint is not None and w.trainable]
+        self._prepare_step_cache()
         self._train_prepared = True
 
     def _prepare_eval(self) -> None:
         all_weights = self._all_weights()
         self._regularized = [w for w in all_weights if w.regularizer is not None]
+        self._prepare_step_cache()
+
+    def _prepare_step_cache(self) -> None:
+        """Look up once per fit/evaluate what every step would otherwise look up again: the
+        device and the batch-size tensors that the loss trackers weigh each batch by."""
+        self._step_cache = {"device": self._device(), "batch_sizes": {}}
 
     def train_step(self, x_list, y_list, sw_list):
         """One optimisation step on a batch; returns the total loss (a 0-d tensor)."""
         if not self._train_prepared:
             self._prepare_training(x_list)
-        CALL_CONTEXT.losses = call_losses = []
-        try:
-            with self._autocast():
-                y_pred = self._as_output_list(self._forward(x_list, training=True))
-                total, per_output = self.compiled_loss(y_list, y_pred, sw_list,
-                                                       self._regularization_losses(call_losses))
-        finally:
-            CALL_CONTEXT.losses = None
-        self.optimizer.zero_grad(set_to_none=True)
-        (self.optimizer.get_scaled_loss(total) if self._loss_scaled else total).backward()
+        if self._jit_compile:
+            total, per_output, y_pred = self._jit_train_forward_backward(x_list, y_list, sw_list)
+        else:
+            total, per_output, y_pred = self._train_forward_backward(x_list, y_list, sw_list)
+        replicas = self.__dict__.get("_replicas")
+        if replicas is not None:  # data parallel: average the gradients over the ranks
+            replicas.sync_gradients(self.optimizer, int(y_pred[0].shape[0]))
         self.optimizer.step()
         if self._constrained:
             with torch.no_grad():
@@ -304,10 +309,54 @@ class Model(Layer):
         self._update_metrics(total, per_output, y_list, y_pred, sw_list)
         return total
 
+    def _forward_loss(self, x_list, y_list, sw_list, training: bool):
+        """The model's outputs and the compiled loss on one batch (what jit_compile compiles)."""
+        CALL_CONTEXT.losses = call_losses = []
+        try:
+            with self._autocast():
+                y_pred = self._as_output_list(self._forward(x_list, training=training))
+                total, per_output = self.compiled_loss(y_list, y_pred, sw_list,
+                                                       self._regularization_losses(call_losses))
+        finally:
+            CALL_CONTEXT.losses = None
+        return total, per_output, y_pred
+
+    def _train_forward_backward(self, x_list, y_list, sw_list, forward=None):
+        total, per_output, y_pred = (forward or self._forward_loss)(x_list, y_list, sw_list, True)
+        self.optimizer.zero_grad(set_to_none=True)
+        (self.optimizer.get_scaled_loss(total) if self._loss_scaled else total).backward()
+        return total, per_output, y_pred
+
+    def _jit_train_forward_backward(self, x_list, y_list, sw_list):
+        """compile(jit_compile=True): forward and loss run through ``torch.compile`` (backward
+        follows the compiled graph). If compiling fails on the first step, warn and run eagerly."""
+        compiled = self.__dict__.get("_compiled_forward_loss")
+        if compiled is None:
+            compiled = self._compiled_forward_loss = torch.compile(self._forward_loss)
+        if self.__dict__.get("_jit_verified"):
+            return self._train_forward_backward(x_list, y_list, sw_list, compiled)
+        try:
+            out = self._train_forward_backward(x_list, y_list, sw_list, compiled)
+        except Exception as e:  # noqa: BLE001 - any compiler failure: fall back, say why
+            warnings.warn(f"compile(jit_compile=True): torch.compile could not compile the train "
+                          f"step of model {self.name} ({type(e).__name__}: {str(e)[:300]}); "
+                          "training continues without it.", RuntimeWarning)
+            self._jit_compile = False
+            self._compiled_forward_loss = None
+            return self._train_forward_backward(x_list, y_list, sw_list)
+        self._jit_verified = True
+        return out
+
     def _autocast(self):
         """torch.autocast under a mixed-precision policy ('mixed_float16'/'mixed_bfloat16')."""
+        if self._policy is None or not self._policy.is_mixed:
+            return _NO_AUTOCAST  # nothing to enter per step under float32/float64 policies
         from .. import mixed_precision
-        return mixed_precision.autocast(self._device().type, self._policy)
+        return mixed_precision.autocast(self._step_device().type, self._policy)
+
+    def _step_device(self) -> torch.device:
+        cache = self.__dict__.get("_step_cache")
+        return cache["device"] if cache is not None else self._device()
 
     def test_step(self, x_list, y_list, sw_list):
         with torch.no_grad(), self._autocast():
@@ -323,23 +372,38 @@ class Model(Layer):
 
     def _update_metrics(self, total, per_output, y_list, y_pred, sw_list) -> None:
         with torch.no_grad():
-            batch = int(y_pred[0].shape[0])
-            self.compiled_loss.update_trackers(total, per_output, batch)
+            self.compiled_loss.update_trackers(total, per_output, self._batch_size_tensor(y_pred[0]))
             if not self.compiled_metrics.built:
                 self.compiled_metrics.build(y_list, y_pred)
             self.compiled_metrics.update(y_list, [p.detach() for p in y_pred], sw_list)
+
+    def _batch_size_tensor(self, y_pred):
+        """The batch size as a 0-d floatx tensor on the outputs' device, made once per size:
+        the loss trackers weigh each batch's mean by it, and a Python int would become a new
+        tensor (copied to the device) on every step."""
+        n = int(y_pred.shape[0])
+        cache = self.__dict__.get("_step_cache")
+        if cache is None:
+            return n
+        key = (n, y_pred.device)
+        t = cache["batch_sizes"].get(key)
+        if t is None:
+            t = cache["batch_sizes"][key] = torch.tensor(float(n), dtype=config.torch_dtype(),
+                                                         device=y_pred.device)
+        return t
 
     def _logs(self) -> dict:
         return {metric_name(m): m.result() for m in self.metrics}
 
     def _to_device(self, batch):
-        device = self._device()
-        non_blocking = device.type == "cuda"
+        device = self._step_device()
 
         def move(t):
             if not torch.is_tensor(t):
                 t = data_adapter.to_tensor(t)
-            return t.to(device, non_blocking=non_blocking)
+            if t.device == device:
+                return t
+            return data_adapter.to_device(t, device)
         return data_adapter.map_structure(move, batch)
 
     # ------------------------------------------------------------ fit
@@ -485,6 +549,9 @@ class Model(Layer):
         raise NotImplementedError(
             f"Model {self.name} is a subclassed model: its structure lives in Python code, not in a "
             "config. Implement get_config() on your subclass to save it, or save weights only.")
+
+
+_NO_AUTOCAST = contextlib.nullcontext()  # reusable: entering it does nothing
 
 
 def _snake(name: str) -> str:

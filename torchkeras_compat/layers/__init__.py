@@ -3,7 +3,7 @@ from ..engine.base_layer import InputSpec, Layer
 from ..engine.input_layer import Input, InputLayer
 from .core import (Activation, ActivityRegularization, Dense, Dropout, Flatten, Lambda, Masking,
                    Permute, RepeatVector, Reshape, TorchModuleWrapper)
-from .convolutional import (Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, Conv3D, Conv3DTranspose,
+from .convolutional import (AtrousConvolution1D, AtrousConvolution2D, Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, Conv3D, Conv3DTranspose,
                             Convolution1D, Convolution1DTranspose, Convolution2D, Convolution2DTranspose,
                             Convolution3D, Convolution3DTranspose, Cropping1D, Cropping2D, Cropping3D,
                             Deconv2D, Deconv3D, Deconvolution2D, Deconvolution3D, DepthwiseConv1D,
@@ -16,6 +16,17 @@ from .pooling import (AveragePooling1D, AveragePooling2D, AveragePooling3D, AvgP
                       GlobalMaxPool3D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D,
                       MaxPool1D, MaxPool2D, MaxPool3D, MaxPooling1D, MaxPooling2D, MaxPooling3D)
 from .local import LocallyConnected1D, LocallyConnected2D
+from .recurrent import (GRU, LSTM, RNN, CuDNNGRU, CuDNNLSTM, GRUCell, LSTMCell, SimpleRNN,
+                        SimpleRNNCell, StackedRNNCells)
+from .convolutional_recurrent import ConvLSTM2D, ConvLSTM2DCell
+from .wrappers import Bidirectional, TimeDistributed, Wrapper
+from .embeddings import Embedding
+from .merge import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add, average,
+                    concatenate, dot, maximum, merge, minimum, multiply, subtract)
+from .normalization import BatchNormalization, LayerNormalization
+from .noise import (AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D,
+                    SpatialDropout3D)
+from .advanced_activations import ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU
 
 
 def serialize(layer) -> dict:
