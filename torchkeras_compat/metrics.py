@@ -336,11 +336,10 @@ class MeanMetricWrapper(Mean):
             # keep the activation's logits attached through the squeeze
             squeezed._keras_logits = logits.squeeze(-1)
         matches = self._fn(y_true, squeezed, **self._fn_kwargs)
-        mask = getattr(squeezed, "_keras_mask", None)
+        # a mask the function attached to its result (the container applies the predictions' mask)
+        mask = getattr(matches, "_keras_mask", None)
         if mask is not None:
-            mask = mask.to(self.dtype)
-            sample_weight = mask if sample_weight is None else \
-                mask * _floatx_tensor(sample_weight, self.dtype, mask.device)
+            sample_weight = losses_mod._apply_mask(matches, sample_weight, mask, "weighted_mean")
         super().update_state(matches, sample_weight=sample_weight)
 
     def get_config(self) -> dict:
@@ -413,7 +412,7 @@ CategoricalCrossentropy = _wrapper_metric(
 SparseCategoricalCrossentropy = _wrapper_metric(
     "SparseCategoricalCrossentropy", sparse_categorical_crossentropy,
     "sparse_categorical_crossentropy", "Sparse categorical cross-entropy.",
-    from_logits=False, axis=-1)
+    from_logits=False, ignore_class=None, axis=-1)
 KLDivergence = _wrapper_metric("KLDivergence", kullback_leibler_divergence,
                                "kullback_leibler_divergence", "Kullback-Leibler divergence.")
 Poisson = _wrapper_metric("Poisson", poisson, "poisson", "Poisson metric.")
