@@ -1073,3 +1073,10 @@ class Cropping3D(_CroppingND):
 
     def __init__(self, cropping=((1, 1), (1, 1), (1, 1)), data_format=None, **kwargs):
         super().__init__(3, cropping, data_format=data_format, **kwargs)
+
+
+# Keras 2.0-2.2 also served the pooling layers from this module
+# (`from keras.layers.convolutional import MaxPooling2D` in old scripts).
+from .pooling import (AveragePooling1D, AveragePooling2D, AveragePooling3D,  # noqa: E402,F401
+                      GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D,
+                      GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D, MaxPooling3D)
