@@ -330,3 +330,45 @@ def test_register_keras_serializable(tmp_path):
     spec = serialization.serialize_keras_object(keras.layers.Dense(3, name="d3"))
     assert spec["class_name"] == "Dense" and spec["module"] == "keras.layers"
     assert serialization.deserialize_keras_object(spec).units == 3
+
+
+class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.d1 = keras.layers.Dense(4, activation="relu")
+        self.d2 = keras.layers.Dense(2)
+
+    def call(self, x):
+        return self.d2(self.d1(x))
+
+
+def test_subclassed_models_save_weights_not_whole_model(tmp_path):
+    model = Net()
+    model(X[0])
+    with pytest.raises(NotImplementedError, match="subclassed"):
+        model.save(str(tmp_path / "net.h5"))
+    with pytest.raises(NotImplementedError, match="subclassed"):
+        model.save(str(tmp_path / "net.keras"))
+    assert not os.path.exists(tmp_path / "net.h5")
+    model.save_weights(str(tmp_path / "net_weights.h5"))
+    other = Net()
+    other(X[0])
+    other.load_weights(str(tmp_path / "net_weights.h5"))
+    _same_predictions(model, other, X[0])
+
+
+def test_weights_of_sublayers_are_named_in_their_owner_scope(tmp_path):
+    class Block(keras.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.inner = keras.layers.Dense(2, name="proj")
+
+        def call(self, x):
+            return self.inner(x)
+
+    x = keras.Input((3,))
+    model = keras.Model(x, Block(name="block")(x))
+    path = str(tmp_path / "b.h5")
+    model.save_weights(path)
+    with h5py.File(path, "r") as f:
+        assert [text(n) for n in f["block"].attrs["weight_names"]] == ["block/proj/kernel:0", "block/proj/bias:0"]

@@ -199,6 +199,7 @@ def save_model(model, path, overwrite: bool = True, include_optimizer: bool = Tr
     """``model.save('x.h5')``: config, weights and optimizer state, atomically. `path` may also
     be an open, writable ``h5py.File``/group (written in place)."""
     h5py = _h5py()
+    model_config.require_graph_model(model, "Saving the model to HDF5 format")
     config = model_config.model_to_dict(model, legacy=True)
     train = training_config(model) if include_optimizer else None
     if isinstance(path, h5py.Group):

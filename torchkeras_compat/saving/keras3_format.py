@@ -456,6 +456,7 @@ def _compile_config_keras3(model) -> Optional[dict]:
 
 def save_model(model, path: str, overwrite: bool = True, include_optimizer: bool = True) -> None:
     """Write a Keras 3 ``.keras`` file, atomically."""
+    model_config.require_graph_model(model, "Saving the model to the .keras format")
     if not file_checks.should_write(path, overwrite):
         return
     config = model_config_keras3(model)

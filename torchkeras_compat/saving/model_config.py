@@ -527,6 +527,17 @@ def model_class_name(model) -> str:
     return type(model).__name__
 
 
+def require_graph_model(model, what: str) -> None:
+    """Whole-model files need a Functional or Sequential model (as tf.keras's HDF5 format)."""
+    from ..engine.functional import Functional
+    if not isinstance(model, Functional):
+        raise NotImplementedError(
+            f"{what} requires the model to be a Functional model or a Sequential model. It does not "
+            "work for subclassed models, because such models are defined via the body of a Python "
+            "method, which isn't safely serializable. Use model.save_weights(...) (or "
+            "torch.save(model.state_dict(), ...)) and rebuild the model in code to load them.")
+
+
 def model_to_dict(model, legacy: bool = False) -> dict:
     """``{"class_name", "config"}`` of a model; `legacy` gives the .h5 form."""
     from ..engine.sequential import Sequential
