@@ -1,6 +1,6 @@
 """Preprocessing speed, side by side with Keras 2's own implementation (tf_keras 2.21).
 
-    .venv/bin/python benchmarks/bench_preprocessing.py [--repeat 3] [--ref-python PATH]
+    .venv/bin/python benchmarks/bench_preprocessing.py [--repeat 5] [--ref-python PATH]
 
 Runs each workload here, then the same workload with Keras 2 in the reference environment
 (`--ref-python`, default /work/refvenv/bin/python: tensorflow + tf_keras + scipy + Pillow; it is
@@ -48,16 +48,8 @@ def make_images(seed=2):
     return (np.random.RandomState(seed).rand(1024, 64, 64, 3) * 255).astype("float32")
 
 
-def best_of(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def run(impl: str, repeat: int) -> dict:
+def workloads(impl: str) -> dict:
+    """name -> zero-argument function running that workload with `impl` ('ours' or 'keras')."""
     if impl == "keras":
         from tf_keras.preprocessing.image import ImageDataGenerator
         from tf_keras.preprocessing.sequence import pad_sequences
@@ -88,32 +80,65 @@ def run(impl: str, repeat: int) -> dict:
     def augment():
         gen.flow(images, batch_size=1024, shuffle=False, seed=3)[0]
 
-    return {"Tokenizer fit_on_texts+texts_to_sequences (20k docs)": best_of(tokenizer, repeat),
-            "Tokenizer fit+texts_to_matrix tfidf (5k docs, 2k words)": best_of(tokenizer_matrix, repeat),
-            "pad_sequences (100k seqs, maxlen=200)": best_of(pad, repeat),
-            "ImageDataGenerator random transforms (1024 x 64x64x3)": best_of(augment, repeat)}
+    return {"Tokenizer fit_on_texts+texts_to_sequences (20k docs)": tokenizer,
+            "Tokenizer fit+texts_to_matrix tfidf (5k docs, 2k words)": tokenizer_matrix,
+            "pad_sequences (100k seqs, maxlen=200)": pad,
+            "ImageDataGenerator random transforms (1024 x 64x64x3)": augment}
+
+
+def serve(impl: str) -> None:
+    """Worker mode: read a workload name per line, answer with its time in seconds (JSON)."""
+    table = workloads(impl)
+    print(json.dumps(sorted(table)), flush=True)
+    for line in sys.stdin:
+        fn = table[line.strip()]
+        start = time.perf_counter()
+        fn()
+        print(json.dumps(time.perf_counter() - start), flush=True)
+
+
+def _worker(python: str, impl: str) -> subprocess.Popen:
+    return subprocess.Popen([python, os.path.abspath(__file__), "--serve", impl],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                            env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+
+
+def _ask(proc: subprocess.Popen, name: str) -> float:
+    proc.stdin.write(name + "\n")
+    proc.stdin.flush()
+    line = proc.stdout.readline()
+    if not line:
+        raise SystemExit(f"benchmark worker died while running {name!r}")
+    return json.loads(line)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--impl", choices=["ours", "keras", "both"], default="both")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--ref-python", default=os.environ.get("REF_PYTHON", "/work/refvenv/bin/python"))
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--ref-python",
+                        default=os.environ.get("REF_PYTHON", "/work/refvenv/bin/python"))
+    parser.add_argument("--serve", choices=["ours", "keras"], help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.impl != "both":
-        print(json.dumps(run(args.impl, args.repeat)))
+    if args.serve:
+        serve(args.serve)
         return
-    ours = run("ours", args.repeat)
-    proc = subprocess.run([args.ref_python, os.path.abspath(__file__), "--impl", "keras",
-                           "--repeat", str(args.repeat)], capture_output=True, text=True,
-                          env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
-    if proc.returncode != 0:
-        print(proc.stderr[-2000:], file=sys.stderr)
-        raise SystemExit(f"the Keras 2 run failed with {args.ref_python}")
-    keras = json.loads(proc.stdout.strip().splitlines()[-1])
+    # Both implementations run in their own long-lived process and take turns on each workload,
+    # so that background load hits both alike; the best of `repeat` turns is reported.
+    ours, keras = _worker(sys.executable, "ours"), _worker(args.ref_python, "keras")
+    names = json.loads(ours.stdout.readline())
+    if json.loads(keras.stdout.readline()) != names:
+        raise SystemExit("the two workers disagree on the workloads")
     print(f"{'workload':58s} {'keras 2':>9s} {'ours':>9s} {'speed-up':>9s}")
-    for name, t in ours.items():
-        print(f"{name:58s} {keras[name]:8.3f}s {t:8.3f}s {keras[name] / t:8.1f}x")
+    for name in names:
+        times = {"keras": [], "ours": []}
+        for _ in range(args.repeat):
+            times["keras"].append(_ask(keras, name))
+            times["ours"].append(_ask(ours, name))
+        t_keras, t_ours = min(times["keras"]), min(times["ours"])
+        print(f"{name:58s} {t_keras:8.3f}s {t_ours:8.3f}s {t_keras / t_ours:8.1f}x", flush=True)
+    for proc in (ours, keras):
+        proc.stdin.close()
+        proc.wait()
 
 
 if __name__ == "__main__":

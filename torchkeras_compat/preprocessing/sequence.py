@@ -6,7 +6,7 @@ output with numpy fancy indexing instead of one numpy conversion per sequence.
 """
 import json
 import random
-from itertools import chain
+from itertools import chain, islice
 from typing import List, Optional, Sequence as SequenceT, Tuple
 
 import numpy as np
@@ -42,26 +42,35 @@ def _check_value_dtype(value, dtype) -> None:
                          "You should set `dtype=object` for variable length strings.")
 
 
-def _flat_values(sequences, lengths, dtype) -> np.ndarray:
-    """All steps of all sequences in one 1-D array of `dtype` (same casts as `np.asarray`)."""
-    if isinstance(sequences, np.ndarray) and sequences.dtype != object:
-        return sequences.reshape(-1).astype(dtype, copy=False)
-    if sequences and all(isinstance(s, np.ndarray) for s in sequences):
-        parts = [s.reshape(-1) for s in sequences]
-        return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
-    steps = chain.from_iterable(s.tolist() if hasattr(s, "tolist") else s for s in sequences)
+def _kept_values(sequences, lengths, maxlen: int, truncating: str, dtype) -> np.ndarray:
+    """The steps that survive truncation, all sequences in order, as one 1-D array of `dtype`
+    (the same casts as `np.asarray(seq, dtype)`); steps cut off are never converted."""
+    def kept(seq, n):
+        if n <= maxlen:
+            return seq
+        if isinstance(seq, np.ndarray):  # a view, no copy
+            return seq[-maxlen:] if truncating == "pre" else seq[:maxlen]
+        # skip the cut steps lazily instead of copying the list
+        return islice(seq, n - maxlen, None) if truncating == "pre" else islice(seq, maxlen)
+
+    parts = [kept(seq, n) for seq, n in zip(sequences, lengths)]
+    total = sum(min(n, maxlen) for n in lengths)
+    if parts and all(isinstance(p, np.ndarray) for p in parts):
+        return np.concatenate([p.reshape(-1) for p in parts]).astype(dtype, copy=False)
     if np.dtype(dtype).kind in "biuf":
-        try:  # the fast path: numbers straight from the lists, no intermediate list
-            return np.fromiter(steps, dtype=dtype, count=sum(lengths))
+        steps = chain.from_iterable(p.tolist() if hasattr(p, "tolist") else p for p in parts)
+        try:  # numbers straight from the lists into the array: no intermediate list
+            return np.fromiter(steps, dtype=dtype, count=total)
         except (ValueError, TypeError):
-            steps = chain.from_iterable(s.tolist() if hasattr(s, "tolist") else s for s in sequences)
+            parts = [kept(seq, n) for seq, n in zip(sequences, lengths)]  # islices were consumed
+    steps = chain.from_iterable(p.tolist() if hasattr(p, "tolist") else p for p in parts)
     flat = list(steps)
     try:
         values = np.array(flat, dtype=dtype)
     except (ValueError, TypeError) as e:
         raise ValueError(f"pad_sequences: the sequences hold values that cannot be converted to "
                          f"dtype {dtype!r} ({e}). For strings pass `dtype=object`.") from None
-    if values.ndim != 1 or values.shape[0] != sum(lengths):
+    if values.ndim != 1 or values.shape[0] != total:
         raise ValueError("pad_sequences: every step must be a scalar like the first non-empty "
                          "sequence's steps; found nested sequences of a different shape.")
     return values
@@ -102,30 +111,26 @@ def pad_sequences(sequences, maxlen: Optional[int] = None, dtype="int32", paddin
         return _pad_vectors(x, sequences, lengths, sample_shape, maxlen, dtype, padding, truncating)
     if not num_samples or not maxlen:
         return np.full((num_samples, maxlen), value, dtype=dtype)
-    return _pad_windows(sequences, lengths, maxlen, dtype, padding, truncating, value)
-
-
-def _pad_windows(sequences, lengths, maxlen, dtype, padding, truncating, value):
-    """All steps in one flat array (one C-level pass over python lists), then every output row
-    is one window over it: no per-sequence numpy call."""
-    values = _flat_values(sequences, lengths, dtype)
-    lengths = np.asarray(lengths, dtype=np.int64)
-    ends = np.cumsum(lengths)
-    kept = np.minimum(lengths, maxlen)
-    first = ends - kept if truncating == "pre" else ends - lengths  # first kept step, in `values`
-    # Every output row is one window of `maxlen` steps over the values framed by `maxlen` pad
-    # values on each side; steps of the neighbouring sequences in the window are then masked.
-    fill = np.full(maxlen, value, dtype=values.dtype)
-    framed = np.concatenate([fill, values, fill])
-    starts = first + (kept if padding == "pre" else maxlen)
-    x = np.lib.stride_tricks.sliding_window_view(framed, maxlen)[starts]
+    if isinstance(sequences, np.ndarray) and sequences.ndim == 2 and sequences.dtype != object:
+        # one block: every row has the same length
+        block = sequences[:, -maxlen:] if truncating == "pre" else sequences[:, :maxlen]
+        x = np.full((num_samples, maxlen), value, dtype=dtype)
+        if padding == "post":
+            x[:, :block.shape[1]] = block
+        else:
+            x[:, maxlen - block.shape[1]:] = block
+        return x
+    values = _kept_values(sequences, lengths, maxlen, truncating, dtype)
+    kept = np.minimum(np.asarray(lengths, dtype=np.int64), maxlen)
+    x = np.full((num_samples, maxlen), value, dtype=dtype)
+    # the kept steps fill, in row-major order, exactly the cells this mask selects
     steps = np.arange(maxlen)
     if padding == "pre":
-        outside = steps[None, :] < (maxlen - kept)[:, None]
+        inside = steps[None, :] >= (maxlen - kept)[:, None]
     else:
-        outside = steps[None, :] >= kept[:, None]
-    np.putmask(x, outside, np.asarray(value, dtype=x.dtype) if x.dtype != object else value)
-    return x.astype(dtype, copy=False)
+        inside = steps[None, :] < kept[:, None]
+    x[inside] = values
+    return x
 
 
 def _pad_vectors(x, sequences, lengths, sample_shape, maxlen, dtype, padding, truncating):
