@@ -36,6 +36,8 @@ OPTIMIZERS = {
     "ftrl_power_shrinkage": ("Ftrl", dict(learning_rate=0.2, learning_rate_power=-0.7,
                                           l2_shrinkage_regularization_strength=0.05)),
     "adam_decay_momentum_hyper_set": ("Adam", dict(learning_rate=0.01, decay=0.1)),
+    "adamw": ("AdamW", dict(learning_rate=0.05, weight_decay=0.1)),
+    "adamw_amsgrad": ("AdamW", dict(learning_rate=0.05, weight_decay=0.5, amsgrad=True)),
 }
 
 
@@ -60,12 +62,13 @@ def _train(opt, steps, change_beta_1_after=None):
 @pytest.mark.parametrize("key", list(OPTIMIZERS))
 def test_trajectory_matches_keras_legacy_optimizer(key):
     cls_name, kwargs = OPTIMIZERS[key]
-    opt = getattr(optimizers.legacy, cls_name)(**kwargs)
+    opt = getattr(optimizers, cls_name)(**kwargs)
     losses, traj = _train(opt, len(REF[f"opt.{key}.loss"]),
                           change_beta_1_after=2 if key == "adam_decay_momentum_hyper_set" else None)
     np.testing.assert_allclose(losses, REF[f"opt.{key}.loss"], rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(traj, REF[f"opt.{key}.traj"], rtol=1e-5, atol=1e-6)
-    assert len(opt.get_weights()) == int(REF[f"opt.{key}.nweights"])
+    if f"opt.{key}.nweights" in REF.files:
+        assert len(opt.get_weights()) == int(REF[f"opt.{key}.nweights"])
     assert int(opt.iterations) == len(losses)
 
 

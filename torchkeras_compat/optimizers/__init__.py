@@ -6,13 +6,13 @@ from typing import Optional
 
 from ..engine import registry
 from . import legacy, schedules  # noqa: F401
-from ._algorithms import SGD, Adadelta, Adagrad, Adam, Adamax, Ftrl, Nadam, RMSprop
+from ._algorithms import SGD, Adadelta, Adagrad, Adam, Adamax, AdamW, Ftrl, Nadam, RMSprop
 from ._base import Optimizer
 
 # Keras 2.0-2.2 spellings
 sgd, rmsprop, adagrad, adadelta, adam, adamax, nadam = SGD, RMSprop, Adagrad, Adadelta, Adam, Adamax, Nadam
 
-__all__ = ["Optimizer", "SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "Adamax", "Nadam", "Ftrl",
+__all__ = ["Optimizer", "SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "Adamax", "Nadam", "Ftrl", "AdamW",
            "get", "serialize", "deserialize", "legacy", "schedules"]
 
 

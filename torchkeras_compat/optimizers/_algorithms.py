@@ -233,6 +233,48 @@ class Adam(Optimizer):
         return cfg
 
 
+@registry.register("optimizer", "adamw")
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter, 2019), as tf.keras 2.11+'s AdamW:
+    before each update ``w -= w * weight_decay * lr``, then the Adam step."""
+
+    def __init__(self, learning_rate=0.001, weight_decay: float = 0.004, beta_1: float = 0.9,
+                 beta_2: float = 0.999, epsilon: Optional[float] = 1e-7, amsgrad: bool = False,
+                 name: str = "AdamW", **kwargs):
+        if weight_decay is None:
+            raise ValueError("AdamW: `weight_decay` cannot be None; pass 0.0 for no decay.")
+        self.weight_decay = float(weight_decay)
+        self._exclude_ids = set()
+        self._exclude_names: List[str] = []
+        super().__init__(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2,
+                         epsilon=epsilon, amsgrad=amsgrad, name=name, **kwargs)
+
+    def exclude_from_weight_decay(self, var_list=None, var_names=None) -> None:
+        """Skip weight decay for these parameters, or for those whose Keras name contains one
+        of `var_names` (names are read from a parameter's ``_keras_name`` or ``name``)."""
+        self._exclude_ids |= {id(v) for v in (var_list or [])}
+        self._exclude_names += list(var_names or [])
+
+    def _decays(self, p: Tensor) -> bool:
+        if id(p) in self._exclude_ids:
+            return False
+        name = getattr(p, "_keras_name", None) or getattr(p, "name", None) or ""
+        return not any(n in name for n in self._exclude_names)
+
+    def _apply(self, indices, params, grads, lr, t):
+        if self.weight_decay:
+            decayed = [p for p in params if self._decays(p)]
+            if decayed:
+                torch._foreach_add_(decayed, torch._foreach_mul(decayed, self.weight_decay * lr),
+                                    alpha=-1.0)
+        super()._apply(indices, params, grads, lr, t)
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        cfg["weight_decay"] = self.weight_decay
+        return cfg
+
+
 @registry.register("optimizer", "adamax")
 class Adamax(Optimizer):
     """Adam with the infinity norm: ``v = max(b2*v, |g|)``; ``w -= lr/(1-b1^t) * m / (v + eps)``."""
