@@ -90,7 +90,18 @@ def _warn_once(owner: str, old: str, new) -> None:
         msg = f"`{owner}`: the argument `{old}` is from Keras 1 and is ignored."
     else:
         msg = f"Update your `{owner}` call to the Keras 2 API: use `{new}=` instead of `{old}=`."
-    warnings.warn(msg, UserWarning, stacklevel=4)
+    warnings.warn(msg, UserWarning, stacklevel=_user_stacklevel())
+
+
+def _user_stacklevel() -> int:
+    """The stacklevel that points a warning at the first caller outside this package."""
+    import os
+    import sys
+    package_dir = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package_dir):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def translate(owner: str, kwargs: dict, table_key: str = None) -> dict:
