@@ -189,3 +189,60 @@ def test_subclassed_model_trains_and_predicts():
     assert hist.history["loss"][-1] < hist.history["loss"][0]
     assert model.predict(x).shape == (32, 1)
     assert model.name == "two_layer" and len(model.trainable_weights) == 4
+
+
+def test_initial_epoch_validation_freq_and_return_dict():
+    model = _mlp()
+    x, y = np.random.rand(16, 3), np.random.rand(16, 1)
+    hist = model.fit(x, y, epochs=4, initial_epoch=1, validation_data=(x, y), validation_freq=2, verbose=0)
+    assert hist.epoch == [1, 2, 3]
+    assert len(hist.history["loss"]) == 3 and len(hist.history["val_loss"]) == 2  # epochs 2 and 4
+    logs = model.evaluate(x, y, verbose=0, return_dict=True)
+    assert list(logs) == ["loss"]
+
+
+def test_shuffle_batch_and_steps_per_epoch_on_arrays():
+    model = _mlp()
+    x, y = np.random.rand(20, 3), np.random.rand(20, 1)
+    model.fit(x, y, batch_size=4, shuffle="batch", epochs=1, verbose=0)
+    seen = []
+    cb = keras.callbacks.LambdaCallback(on_batch_end=lambda b, logs: seen.append(b))
+    model.fit(x, y, batch_size=4, steps_per_epoch=2, epochs=1, verbose=0, callbacks=[cb])
+    assert seen == [0, 1]
+
+
+def test_validation_data_as_a_generator_with_steps():
+    model = _mlp()
+    x, y = np.random.rand(16, 3), np.random.rand(16, 1)
+
+    def val_gen():
+        while True:
+            yield x[:4], y[:4]
+
+    hist = model.fit(x, y, epochs=1, validation_data=val_gen(), validation_steps=2, verbose=0)
+    assert "val_loss" in hist.history
+
+
+def test_torch_dataset_and_dataloader_inputs():
+    import torch
+    x = torch.rand(12, 3)
+    y = torch.rand(12, 1)
+    ds = torch.utils.data.TensorDataset(x, y)
+    model = _mlp()
+    assert len(model.fit(ds, batch_size=4, epochs=1, verbose=0).history["loss"]) == 1
+    loader = torch.utils.data.DataLoader(ds, batch_size=6)
+    assert isinstance(model.evaluate(loader, verbose=0), float)
+
+
+def test_keras_sequence_input():
+    class Batches(keras.utils.Sequence):
+        def __len__(self):
+            return 3
+
+        def __getitem__(self, i):
+            return np.full((4, 3), i, "float32"), np.zeros((4, 1), "float32")
+
+    model = _mlp()
+    hist = model.fit(Batches(), epochs=2, verbose=0)
+    assert len(hist.history["loss"]) == 2
+    assert model.predict(Batches()).shape == (12, 1)
