@@ -100,15 +100,16 @@ class ArrayHandler:
         full_steps = int(math.ceil(self.n / self.batch_size)) if self.n else 0
         self.steps = full_steps if steps is None else min(int(steps), full_steps) if full_steps else int(steps)
         self.size = self.n
+        self.permute = torch.randperm  # data parallel runs draw the order on rank 0 and share it
 
     def batches(self, epoch: int = 0) -> Iterator:
         n, bs = self.n, self.batch_size
         order = None
         if self.shuffle == "batch":
-            block = torch.randperm(int(math.ceil(n / bs)))
+            block = self.permute(int(math.ceil(n / bs)))
             order = torch.cat([torch.arange(b * bs, min((b + 1) * bs, n)) for b in block.tolist()])
         elif self.shuffle:
-            order = torch.randperm(n)
+            order = self.permute(n)
         for step in range(self.steps):
             lo, hi = step * bs, min((step + 1) * bs, n)
             if order is None:

@@ -5,6 +5,7 @@ read (a host sync) only at epoch ends, when a callback needs batch values, or wh
 redraws.
 """
 import math
+import os
 import warnings
 
 import numpy as np
@@ -116,6 +117,19 @@ def _should_validate(validation_freq, epoch: int) -> bool:
     return (epoch + 1) in validation_freq
 
 
+def _join_replicas(model):
+    """This process's Replicas under torchrun with several processes (else None); the model is
+    moved to the rank's device if it was built elsewhere."""
+    dist = torch.distributed
+    if "WORLD_SIZE" not in os.environ and not (dist.is_available() and dist.is_initialized()):
+        return None  # the common case: one process, nothing to import or ask
+    from .. import distribute
+    replicas = distribute.current()
+    if replicas is not None and model._device() != replicas.device:
+        model.to(replicas.device)
+    return replicas
+
+
 # ---------------------------------------------------------------- fit
 def run_fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data,
             shuffle, class_weight, sample_weight, initial_epoch, steps_per_epoch, validation_steps,
@@ -125,6 +139,14 @@ def run_fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_spli
     handler, from_iterator = _handler(model, x, y, sample_weight, class_weight, batch_size, shuffle,
                                       steps_per_epoch, workers, use_multiprocessing, max_queue_size)
     model._train_prepared = False
+    replicas = _join_replicas(model)
+    if replicas is not None:
+        from ..distribute import replicas as replicas_mod
+        handler = replicas_mod.ShardedBatches(handler, replicas)
+        callbacks = replicas_mod.chief_only_callbacks(callbacks, replicas)
+        verbose = verbose if replicas.is_chief else 0
+        replicas.broadcast_weights(model)
+        model.__dict__["_replicas"] = replicas
     val = _unpack_validation(validation_data) if validation_data is not None else None
     cbs = _callbacks(model, callbacks, verbose, epochs, handler.steps, add_history=True)
     _expose_validation_data(cbs, model, val)
@@ -139,7 +161,7 @@ def run_fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_spli
             batch_logs = _run_epoch(model, handler, cbs, epoch, from_iterator, class_weight)
             if batch_logs is None:  # the data ran dry before the first batch
                 break
-            epoch_logs = _float_logs(batch_logs)
+            epoch_logs = replicas.reduced_logs(model) if replicas is not None else _float_logs(batch_logs)
             if val is not None and _should_validate(validation_freq, epoch):
                 val_logs = run_evaluate(model, val[0], val[1], validation_batch_size or batch_size, 0,
                                         val[2], validation_steps, cbs, max_queue_size, workers,
@@ -154,6 +176,7 @@ def run_fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_spli
         warnings.warn("Training interrupted by the user (Ctrl-C): the weights and the history so far are kept.")
     finally:
         model.train(False)
+        model.__dict__["_replicas"] = None
     cbs.on_train_end(logs=training_logs)
     return model.history
 
@@ -184,6 +207,13 @@ def run_evaluate(model, x, y, batch_size, verbose, sample_weight, steps, callbac
                  workers, use_multiprocessing, return_dict, _inside_fit=False):
     handler, from_iterator = _handler(model, x, y, sample_weight, None, batch_size, False, steps,
                                       workers, use_multiprocessing, max_queue_size)
+    replicas = _join_replicas(model)
+    if replicas is not None:
+        from ..distribute import replicas as replicas_mod
+        handler = replicas_mod.ShardedBatches(handler, replicas)
+        if not _inside_fit:
+            callbacks = replicas_mod.chief_only_callbacks(callbacks, replicas)
+            verbose = verbose if replicas.is_chief else 0
     cbs = _callbacks(model, callbacks, verbose, 1, handler.steps, add_history=False)
     if not _inside_fit:
         model._prepare_eval()
@@ -206,7 +236,7 @@ def run_evaluate(model, x, y, batch_size, verbose, sample_weight, steps, callbac
     if not ran:
         raise ValueError("Unexpected result of `evaluate`: no batches were processed; "
                          "the data is empty or the generator yielded nothing.")
-    logs = _float_logs(model._logs())
+    logs = replicas.reduced_logs(model) if replicas is not None else _float_logs(model._logs())
     cbs.on_test_end(logs)
     if return_dict:
         return logs
