@@ -7,6 +7,7 @@ callbacks; ``evaluate`` and ``predict`` reuse the same batching.
 import contextlib
 import copy
 import math
+import os
 import warnings
 from typing import Optional
 
@@ -107,6 +108,8 @@ class Model(Layer):
 
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
                 show_trainable=False, layer_range=None) -> None:
+        if print_fn is None and not _is_chief():
+            return  # data parallel: only rank 0 prints
         from ..utils import layer_utils
         layer_utils.print_summary(self, line_length=line_length, positions=positions,
                                   print_fn=print_fn, expand_nested=expand_nested,
@@ -525,11 +528,15 @@ class Model(Layer):
     # ------------------------------------------------------------ saving
     def save(self, filepath, overwrite=True, include_optimizer=True, save_format=None,
              signatures=None, options=None, save_traces=True, **kwargs):
+        if not _is_chief():
+            return  # data parallel: rank 0 writes the file, the other ranks hold the same weights
         from ..saving import save_model
         save_model(self, filepath, overwrite=overwrite, include_optimizer=include_optimizer,
                    save_format=save_format, **kwargs)
 
     def save_weights(self, filepath, overwrite=True, save_format=None, options=None):
+        if not _is_chief():
+            return
         from ..saving import save_weights
         save_weights(self, filepath, overwrite=overwrite, save_format=save_format)
 
@@ -549,6 +556,14 @@ class Model(Layer):
         raise NotImplementedError(
             f"Model {self.name} is a subclassed model: its structure lives in Python code, not in a "
             "config. Implement get_config() on your subclass to save it, or save weights only.")
+
+
+def _is_chief() -> bool:
+    """False only in a torchrun process of rank > 0 (which must not write files)."""
+    if os.environ.get("RANK", "0") == "0":
+        return True
+    from ..distribute import is_chief
+    return is_chief()
 
 
 _NO_AUTOCAST = contextlib.nullcontext()  # reusable: entering it does nothing
