@@ -64,6 +64,7 @@ def write_all(directory):
         model.save(os.path.join(directory, name + ".h5"))
         model.save(os.path.join(directory, name + ".keras"))
         model.save_weights(os.path.join(directory, name + "_weights.h5"))
+        model.save_weights(os.path.join(directory, name + ".weights.h5"))
         with open(os.path.join(directory, name + ".json"), "w") as f:
             f.write(model.to_json())
 
@@ -71,7 +72,7 @@ def write_all(directory):
 def test_written_files_reload_here(tmp_path):
     write_all(str(tmp_path))
     for fname in sorted(os.listdir(tmp_path)):
-        if fname.endswith((".h5", ".keras")) and not fname.endswith("_weights.h5"):
+        if fname.endswith((".h5", ".keras")) and not fname.endswith("weights.h5"):
             stem = fname.split(".")[0]
             z = np.load(os.path.join(tmp_path, stem + ".npz"))
             xs = [z[k] for k in sorted(k for k in z.files if k.startswith("x"))]

@@ -229,3 +229,9 @@ def test_keras3_legacy_h5_files(stem):
     require_layers(*K3[stem])
     model = keras.models.load_model(fixture_path(stem + "_legacy.h5"))
     assert_predicts(model, stem + "_legacy")
+
+
+def test_keras3_weights_h5_file():
+    model = keras.Sequential([keras.layers.LSTM(3, input_shape=(5, 2), name="lstm"), keras.layers.Dense(1, name="out")])
+    model.load_weights(fixture_path("k3_lstm.weights.h5"))
+    assert_predicts(model, "k3_lstm")

@@ -372,3 +372,15 @@ def test_weights_of_sublayers_are_named_in_their_owner_scope(tmp_path):
     model.save_weights(path)
     with h5py.File(path, "r") as f:
         assert [text(n) for n in f["block"].attrs["weight_names"]] == ["block/proj/kernel:0", "block/proj/bias:0"]
+
+
+def test_dot_weights_h5_suffix_uses_keras3_layout(tmp_path):
+    model = functional_model()
+    path = str(tmp_path / "m.weights.h5")
+    model.save_weights(path)
+    with h5py.File(path, "r") as f:
+        assert "layers" in f and "layer_names" not in f.attrs
+        assert f["layers/dense/vars/0"].shape == (3, 4)  # the shared Dense, Keras 3 naming
+    fresh = functional_model()
+    fresh.load_weights(path)
+    _same_predictions(model, fresh, X)

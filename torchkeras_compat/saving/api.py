@@ -88,13 +88,17 @@ def load_model(filepath, custom_objects: Optional[dict] = None, compile: bool = 
 
 
 def save_weights(model, filepath, overwrite: bool = True, save_format: Optional[str] = None) -> None:
-    """Save only the weights, in the Keras 2 HDF5 layout (any file name) or Keras 3's
-    ``.weights.h5`` naming when the name ends with ``.weights.h5`` and ``save_format='keras'``."""
+    """Save only the weights: the Keras 2 HDF5 layout for any file name, except names ending in
+    ``.weights.h5``, which get the Keras 3 layout (as tf.keras 2.13+ does)."""
     if save_format is not None and save_format.lower() in ("tf", "saved_model"):
         raise ValueError("save_format='tf' (TensorFlow checkpoints) is not supported; weights are "
                          "saved as HDF5.")
     from . import hdf5_format
     path = filepath if _is_h5py_object(filepath) else _path(filepath)
+    if isinstance(path, str) and path.endswith(".weights.h5"):
+        from . import keras3_format  # tf.keras 2.13+ writes this suffix in the Keras 3 layout
+        keras3_format.save_weights(model, path, overwrite=overwrite)
+        return
     hdf5_format.save_weights(model, path, overwrite=overwrite)
 
 

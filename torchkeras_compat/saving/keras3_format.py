@@ -420,6 +420,17 @@ def load_weights(model, path: str) -> None:
         load_weights_from_h5(model, f, path)
 
 
+def save_weights(model, path: str, overwrite: bool = True) -> None:
+    """``save_weights('x.weights.h5')``: the Keras 3 layout (as tf.keras 2.13+ writes for this
+    suffix), readable by Keras 3's ``load_weights``."""
+    if not file_checks.should_write(path, overwrite):
+        return
+    h5py = _h5py()
+    with file_checks.atomic_write(path) as tmp:
+        with h5py.File(tmp, "w") as f:
+            _write_weights(f, model, include_optimizer=False)
+
+
 def model_config_keras3(model) -> dict:
     data = model_config.model_to_dict(model, legacy=False)
     out = to_keras3_config({"module": "keras", "class_name": data["class_name"],
