@@ -182,7 +182,10 @@ class _GatedCell(DropoutRNNCellMixin, Layer):
         b_ih = self._input_bias()
         b_hh = self._recurrent_bias()
         if b_hh is None:  # Keras has one bias: torch's second bias is a zero constant
-            b_hh = torch.zeros_like(b_ih)
+            b_hh = self.__dict__.get("_zero_bias")
+            if b_hh is None or b_hh.device != b_ih.device or b_hh.dtype != b_ih.dtype:
+                b_hh = torch.zeros_like(b_ih, requires_grad=False)
+                object.__setattr__(self, "_zero_bias", b_hh)  # not a weight, not in state_dict
         return [self.weight_ih, self.weight_hh, b_ih, b_hh]
 
     # ---- computation
@@ -790,17 +793,79 @@ def _prefix_weight_names(owner: Layer, cell, scope: bool = True) -> None:
 
 def _run_fused(op, cell, x, states):
     """One call of torch's fused recurrent kernel on batch-first ``x``."""
+    if x.is_cuda:
+        _cudnn_flatten(op, cell)
     params = cell._fused_params()
     has_bias = len(params) == 4
     train = torch.is_grad_enabled()
     hx = [s.unsqueeze(0).contiguous() for s in states]
-    if op is _VF.lstm:
-        seq, h, c = op(x, hx, params, has_bias, 1, 0.0, train, False, True)
-        final = [h[0], c[0]]
-    else:
-        seq, h = op(x, hx[0], params, has_bias, 1, 0.0, train, False, True)
-        final = [h[0]]
+    with _quiet_weight_format(x.is_cuda):
+        if op is _VF.lstm:
+            seq, h, c = op(x, hx, params, has_bias, 1, 0.0, train, False, True)
+            final = [h[0], c[0]]
+        else:
+            seq, h = op(x, hx[0], params, has_bias, 1, 0.0, train, False, True)
+            final = [h[0]]
     return seq[:, -1], seq, final
+
+
+_CUDNN_MODES = {"lstm": "LSTM", "gru": "GRU", "rnn_tanh": "RNN_TANH", "rnn_relu": "RNN_RELU"}
+
+
+def _cudnn_flatten(op, cell) -> None:
+    """Place a cell's weights in one buffer in cuDNN's layout, as ``nn.LSTM.flatten_parameters``
+    does, so that cuDNN does not copy them at every call. The Parameters stay the same objects
+    (optimizers keep working); only their storage moves. Redone when the storage changes (e.g.
+    after ``.to()``); any obstacle leaves the weights as they are (cuDNN then copies them)."""
+    params = cell._fused_params()
+    key = tuple(p.data_ptr() for p in params)
+    if cell.__dict__.get("_cudnn_key") == key:
+        return
+    object.__setattr__(cell, "_cudnn_key", key)
+    dtype = params[0].dtype
+    if len(set(key)) != len(key) or not all(
+            p.is_cuda and p.dtype == dtype and torch.backends.cudnn.is_acceptable(p) for p in params):
+        return
+    try:
+        import torch.backends.cudnn.rnn as cudnn_rnn
+        if not torch._use_cudnn_rnn_flatten_weight():
+            return
+        bias = cell.bias if len(params) == 4 else None
+        bias_views = bias is not None and bias.dim() == 2  # GRU / CuDNN layers: rows of one weight
+        with torch.cuda.device_of(params[0]), torch.no_grad():
+            torch._cudnn_rnn_flatten_weight(params, len(params), params[0].shape[1],
+                                            cudnn_rnn.get_cudnn_mode(_CUDNN_MODES[op.__name__]),
+                                            params[1].shape[1], 0, 1, True, False)
+            if bias_views:
+                b_ih, b_hh = params[2], params[3]
+                width = b_ih.numel()
+                if b_hh.data_ptr() == b_ih.data_ptr() + width * b_ih.element_size():
+                    bias.set_(b_ih.untyped_storage(), b_ih.storage_offset(), (2, width), (width, 1))
+        object.__setattr__(cell, "_cudnn_key", tuple(p.data_ptr() for p in cell._fused_params()))
+    except Exception:  # noqa: BLE001 - an optimisation only; the kernel copies the weights instead
+        return
+
+
+class _quiet_weight_format:
+    """Silence cuDNN's 'weights are not part of single contiguous chunk' warning (on CUDA, when
+    the weights could not be flattened); it is about speed, and the layer handles it."""
+
+    def __init__(self, active: bool):
+        self.active = active
+        self._ctx = None
+
+    def __enter__(self):
+        if self.active:
+            import warnings
+            self._ctx = warnings.catch_warnings()
+            self._ctx.__enter__()
+            warnings.filterwarnings("ignore", message="RNN module weights are not part")
+        return self
+
+    def __exit__(self, *exc):
+        if self._ctx is not None:
+            self._ctx.__exit__(*exc)
+        return False
 
 
 def _run_fused_masked(op, cell, x, states, mask, zero_output_for_mask: bool, keep_sequence: bool):
@@ -825,15 +890,18 @@ def _run_fused_masked(op, cell, x, states, mask, zero_output_for_mask: bool, kee
     packed = pack_padded_sequence(shifted, lengths.cpu(), batch_first=True, enforce_sorted=False)
     order = packed.sorted_indices
     hx = [s.index_select(0, order).unsqueeze(0).contiguous() for s in states]
+    if x.is_cuda:
+        _cudnn_flatten(op, cell)
     params = cell._fused_params()
     args = (packed.data, packed.batch_sizes)
     rest = (params, len(params) == 4, 1, 0.0, torch.is_grad_enabled(), False)
-    if op is _VF.lstm:
-        data, h, c = op(*args, hx, *rest)
-        final = [h[0], c[0]]
-    else:
-        data, h = op(*args, hx[0], *rest)
-        final = [h[0]]
+    with _quiet_weight_format(x.is_cuda):
+        if op is _VF.lstm:
+            data, h, c = op(*args, hx, *rest)
+            final = [h[0], c[0]]
+        else:
+            data, h = op(*args, hx[0], *rest)
+            final = [h[0]]
     final = [f.index_select(0, packed.unsorted_indices) for f in final]
     last_h = final[0]
     fill = torch.zeros_like(last_h) if zero_output_for_mask else last_h
