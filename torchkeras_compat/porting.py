@@ -20,6 +20,7 @@ import ast
 import difflib
 import importlib
 import json
+import os
 import sys
 from dataclasses import dataclass
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
@@ -295,8 +296,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             print(f"{path}: cannot read: {e}", file=sys.stderr)
             status = 2
             continue
-        for line in format_report(path, findings, errors):
-            print(line)
+        try:
+            for line in format_report(path, findings, errors):
+                print(line)
+        except BrokenPipeError:  # `... check x.py | head`: the reader left; the status still counts
+            sys.stdout = open(os.devnull, "w")
         if errors:
             status = 2
         elif any(not f.supported for f in findings):
