@@ -384,3 +384,9 @@ def test_dot_weights_h5_suffix_uses_keras3_layout(tmp_path):
     fresh = functional_model()
     fresh.load_weights(path)
     _same_predictions(model, fresh, X)
+
+
+def test_config_keys_that_would_change_the_computation_are_not_dropped():
+    cfg = {"class_name": "Dense", "config": {"name": "d", "units": 2, "time_major": True}}
+    with pytest.raises(ValueError, match="time_major=True"):
+        keras.models.model_from_config(cfg)

@@ -20,15 +20,19 @@ from ..engine import registry
 KERAS_VERSION = "2.21.0"
 BACKEND = "tensorflow"
 
-# Keys tf.keras writes (or older Keras wrote) that do not change what a layer computes here.
-# They are dropped when the layer class does not take them.
+# Keys tf.keras writes (or older Keras wrote) that do not change what a layer computes here
+# (speed or bookkeeping only). They are dropped when the layer class does not take them.
 HARMLESS_KEYS = frozenset({
-    "time_major", "implementation", "ragged", "sparse", "optional", "unroll", "reset_after_legacy",
-    "autocast", "dynamic", "batch_size", "input_dtype", "stateful_legacy", "build_config",
-    "compile_config", "zero_output_for_mask", "consume_less", "input_dim", "input_length",
-    "synchronized", "renorm", "renorm_clipping", "renorm_momentum", "fused", "virtual_batch_size",
-    "adjustment", "seed", "module", "registered_name", "shared_object_id", "type_spec",
+    "implementation", "optional", "unroll", "autocast", "dynamic", "batch_size", "input_dtype",
+    "build_config", "compile_config", "consume_less", "input_dim", "input_length", "synchronized",
+    "fused", "seed", "module", "registered_name", "shared_object_id", "type_spec",
+    "renorm_momentum", "quantization_config", "lora_rank", "lora_alpha", "lora_enabled", "use_cudnn",
 })
+# Keys that are harmless only at these values; other values change the computation, and a layer
+# class that does not take them cannot honour them.
+HARMLESS_AT_DEFAULT = {"time_major": False, "ragged": False, "sparse": False, "renorm": False,
+                       "renorm_clipping": None, "virtual_batch_size": None, "adjustment": None,
+                       "zero_output_for_mask": None, "reset_after_legacy": None}
 
 
 # ---------------------------------------------------------------- layer (de)serialization
@@ -122,8 +126,15 @@ def strip_harmless_keys(cls, config: dict) -> dict:
         return config
     accepted = accepted | set(_BASE_KWARGS)
     for key in list(config):
-        if key in HARMLESS_KEYS and key not in accepted:
+        if key in accepted:
+            continue
+        if key in HARMLESS_KEYS:
             config.pop(key)
+        elif key in HARMLESS_AT_DEFAULT:
+            value = config.pop(key)
+            if value not in (HARMLESS_AT_DEFAULT[key], None, False) and key != "zero_output_for_mask":
+                raise ValueError(f"Layer {config.get('name')!r} ({cls.__name__}) is saved with "
+                                 f"{key}={value!r}, which this implementation does not support.")
     return config
 
 
@@ -502,12 +513,7 @@ def sequential_from_config(cls, config, custom_objects: Optional[dict] = None):
     from ..engine.sequential import Sequential
     target = cls if isinstance(cls, type) and issubclass(cls, Sequential) else Sequential
     model = target(name=name)
-    for spec in specs:
-        if spec.get("class_name") == "InputLayer":
-            from ..engine.input_layer import InputLayer
-            layer = deserialize_layer(spec, custom_objects)
-            model.add(layer) if isinstance(layer, InputLayer) else model.add(layer)
-            continue
+    for spec in specs:  # an InputLayer first (tf.keras 2.4+) fixes the input shape
         model.add(deserialize_layer(spec, custom_objects))
     if not model.built and model._stack:
         build_input_shape = config.get("build_input_shape") if isinstance(config, dict) else None
@@ -554,8 +560,6 @@ def model_to_dict(model, legacy: bool = False) -> dict:
 def to_json(model, **kwargs) -> str:
     """``model.to_json()``: tf.keras 2.21's JSON with keras_version and backend."""
     data = _plain(model_to_dict(model, legacy=False))
-    if "build_config" not in data:
-        pass
     data = {"class_name": data["class_name"], "config": data["config"],
             "keras_version": KERAS_VERSION, "backend": BACKEND}
     return json.dumps(data, default=_json_default, **kwargs)
