@@ -57,7 +57,8 @@ LEGACY_ARGS: Dict[str, Tuple[Tuple[str, str], ...]] = {
     "ZeroPadding3D": (("dim_ordering", "data_format"),),
     "Cropping2D": (("dim_ordering", "data_format"),),
     "Cropping3D": (("dim_ordering", "data_format"),),
-    "SimpleRNN": _RECURRENT, "LSTM": _RECURRENT, "GRU": _RECURRENT,
+    "SimpleRNN": _RECURRENT, "GRU": _RECURRENT,
+    "LSTM": _RECURRENT + (("forget_bias_init", "unit_forget_bias"),),
     "ConvLSTM2D": _RECURRENT + _CONV,
     "BatchNormalization": (("beta_init", "beta_initializer"), ("gamma_init", "gamma_initializer"),
                            ("mode", None)),
@@ -78,7 +79,9 @@ LEGACY_ARGS: Dict[str, Tuple[Tuple[str, str], ...]] = {
     "ImageDataGenerator": (("dim_ordering", "data_format"),),
 }
 
-_VALUE_MAPS = {"dim_ordering": _DIM_ORDERING}
+_VALUE_MAPS = {"dim_ordering": _DIM_ORDERING,
+               # Keras 1 LSTM(forget_bias_init='one') is Keras 2's unit_forget_bias=True
+               "forget_bias_init": {"one": True, "ones": True, "zero": False, "zeros": False}}
 _warned = set()
 
 

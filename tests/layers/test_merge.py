@@ -100,3 +100,21 @@ def test_masks_are_combined():
     assert out._keras_mask.tolist() == [[True, False, False], [True, False, False]]
     cat = M.Concatenate()([x1, torch.rand(2, 3, 2)])
     assert cat._keras_mask.tolist() == x1._keras_mask.tolist()
+
+
+def test_keras1_merge_layer_on_tensors_and_branches_error():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        layer = M.Merge(mode="concat", concat_axis=-1)
+        assert isinstance(layer, M.Concatenate)
+        np.testing.assert_allclose(_run(lambda t: layer(t), [A, B]), np.concatenate([A, B], 1))
+        with pytest.raises(NotImplementedError, match="functional API"):
+            M.Merge([keras.models.Sequential(), keras.models.Sequential()], mode="concat")
+
+
+def test_keras1_lstm_forget_bias_init():
+    from torchkeras_compat.layers.recurrent import LSTM
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert LSTM(2, forget_bias_init="one").cell.unit_forget_bias is True
+        assert LSTM(2, forget_bias_init="zero").cell.unit_forget_bias is False

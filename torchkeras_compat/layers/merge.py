@@ -402,25 +402,45 @@ def merge(inputs, mode: str = "sum", concat_axis: int = -1, dot_axes=-1, output_
     """Keras 1's ``merge([a, b], mode=...)``: 'sum', 'mul', 'ave', 'max', 'concat'
     (``concat_axis``), 'dot' and 'cos' (``dot_axes``; 'cos' is the cosine similarity), or a
     function of the list of inputs (with ``output_shape``). Returns the Keras 2 layer's output."""
-    _warn_keras1_merge()
     if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
         raise ValueError(f"merge(): `inputs` should be a list of at least 2 tensors; received {inputs!r}")
     if node_indices is not None or tensor_indices is not None:
         raise NotImplementedError("merge(): node_indices/tensor_indices (merging layers rather than "
                                   "tensors) are not supported; pass the layers' output tensors instead.")
+    if callable(mode) or mode in _KERAS1_MODES or mode in ("concat", "dot", "cos"):
+        if mode in ("dot", "cos") and len(inputs) != 2:
+            raise ValueError(f"merge(mode={mode!r}) takes exactly 2 inputs; received {len(inputs)}.")
+        return Merge(mode=mode, concat_axis=concat_axis, dot_axes=dot_axes, output_shape=output_shape,
+                     output_mask=output_mask, arguments=arguments, name=name)(list(inputs))
+    raise ValueError(f"merge(): invalid merge mode {mode!r}; use one of 'sum', 'mul', 'ave', 'max', "
+                     "'concat', 'dot', 'cos' or a function.")
+
+
+def Merge(layers=None, mode: str = "sum", concat_axis: int = -1, dot_axes=-1, output_shape=None,
+          output_mask=None, arguments=None, node_indices=None, tensor_indices=None,
+          name: Optional[str] = None):
+    """Keras 1's ``Merge`` layer on tensors: ``Merge(mode='concat')([a, b])`` gives the Keras 2
+    layer for that mode (Concatenate here). Merging Sequential branches
+    (``Merge([left, right])`` inside a Sequential) is not supported."""
+    if layers is not None:
+        raise NotImplementedError(
+            "Merge([model_a, model_b], mode=...) (Keras 1 Sequential branches) is not supported. "
+            "Rewrite with the functional API, e.g. merged = concatenate([model_a.output, "
+            "model_b.output]); model = Model([model_a.input, model_b.input], Dense(1)(merged)).")
+    if node_indices is not None or tensor_indices is not None:
+        raise NotImplementedError("Merge(): node_indices/tensor_indices are not supported.")
+    _warn_keras1_merge()
     kwargs = {"name": name} if name else {}
     if callable(mode):
         from .core import Lambda
-        return Lambda(mode, output_shape=output_shape, mask=output_mask, arguments=arguments,
-                      **kwargs)(list(inputs))
+        return Lambda(mode, output_shape=output_shape, mask=output_mask,
+                      arguments=arguments, **kwargs)
     if mode in _KERAS1_MODES:
-        return _KERAS1_MODES[mode](**kwargs)(list(inputs))
+        return _KERAS1_MODES[mode](**kwargs)
     if mode == "concat":
-        return Concatenate(axis=concat_axis, **kwargs)(list(inputs))
+        return Concatenate(axis=concat_axis, **kwargs)
     if mode in ("dot", "cos"):
-        if len(inputs) != 2:
-            raise ValueError(f"merge(mode={mode!r}) takes exactly 2 inputs; received {len(inputs)}.")
         axes = list(dot_axes) if isinstance(dot_axes, (list, tuple)) else dot_axes
-        return Dot(axes=axes, normalize=(mode == "cos"), **kwargs)(list(inputs))
-    raise ValueError(f"merge(): invalid merge mode {mode!r}; use one of 'sum', 'mul', 'ave', 'max', "
+        return Dot(axes=axes, normalize=(mode == "cos"), **kwargs)
+    raise ValueError(f"Merge(): invalid merge mode {mode!r}; use one of 'sum', 'mul', 'ave', 'max', "
                      "'concat', 'dot', 'cos' or a function.")
