@@ -96,3 +96,13 @@ def test_small_helpers():
         return x + y
 
     assert func_load(*func_dump(h))(1) == 3
+
+
+def test_progbar_keras1_force_redraw(monkeypatch):
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    bar = Progbar(10, interval=100)
+    bar.update(1)
+    bar.update(2)  # within the interval: not drawn
+    bar.update(3, force=True)
+    assert out.getvalue().count("/10 [") == 2

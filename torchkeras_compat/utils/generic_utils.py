@@ -97,7 +97,7 @@ class Progbar:
         self._time_after_first_step = None
 
     def update(self, current: int, values: Optional[SequenceT[Tuple[str, Any]]] = None,
-               finalize: Optional[bool] = None) -> None:
+               finalize: Optional[bool] = None, force: bool = False) -> None:
         """Move the bar to step `current`.
 
         Args:
@@ -106,6 +106,7 @@ class Progbar:
                 are shown as given; the others are averaged over the steps seen so far.
                 Values may be python numbers, numpy scalars or 0-d torch tensors.
             finalize: whether this is the last update; None means `current >= target`.
+            force: redraw even within `interval` of the last redraw (Keras 1 / 2.0 argument).
         """
         if finalize is None:
             finalize = False if self.target is None else current >= self.target
@@ -116,7 +117,7 @@ class Progbar:
         if current == self.target:
             self._time_at_epoch_end = now
         if self.verbose == 1:
-            if now - self._last_update < self.interval and not finalize:
+            if now - self._last_update < self.interval and not (finalize or force):
                 return
             self._draw_bar(current, now, finalize)
         elif self.verbose == 2 and finalize:
