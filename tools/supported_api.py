@@ -38,8 +38,10 @@ def public_names(module: types.ModuleType) -> Dict[str, List[str]]:
     exported = getattr(module, "__all__", None)
     names = exported if exported is not None else [n for n in vars(module) if not n.startswith("_")]
     # A package (keras.layers) or a module with __all__ re-exports its API on purpose; a plain
-    # module's imports are its implementation, so only what it defines itself is listed.
+    # module's imports from elsewhere are its implementation, so it lists what it defines and
+    # what it takes from its own family (vgg16.decode_predictions from applications.imagenet_utils).
     reexports = exported is not None or hasattr(module, "__path__")
+    family = ".".join(module.__name__.split(".")[:2])
     groups: Dict[str, List[str]] = {"classes": [], "functions": [], "modules": []}
     for name in sorted(set(names)):
         obj = getattr(module, name, None)
@@ -48,7 +50,7 @@ def public_names(module: types.ModuleType) -> Dict[str, List[str]]:
             if obj.__name__.startswith(PACKAGE + "."):
                 groups["modules"].append(name)
             continue
-        if not owner.startswith(PACKAGE) or (not reexports and owner != module.__name__):
+        if not owner.startswith(PACKAGE) or (not reexports and not owner.startswith(family)):
             continue
         groups["classes" if inspect.isclass(obj) else "functions"].append(name) if callable(obj) else None
     return groups
