@@ -17,7 +17,7 @@ from torch import _VF
 
 from .. import activations, constraints, initializers, regularizers
 from ..engine import registry
-from ..engine.base_layer import CALL_CONTEXT, InputSpec, Layer, _call_signature
+from ..engine.base_layer import InputSpec, Layer, _call_signature
 from . import _defaults
 
 _DEFAULT = object()  # "use the version-dependent default" (see layers/_defaults.py)
@@ -955,8 +955,6 @@ class _CellLayer(RNN):
     def _init_rnn(self, cell_kwargs: dict, kwargs: dict) -> None:
         rnn_kwargs = {k: kwargs.pop(k) for k in ("return_sequences", "return_state", "go_backwards",
                                                   "stateful", "unroll", "time_major") if k in kwargs}
-        if "implementation" in cell_kwargs and cell_kwargs["implementation"] == 0:
-            cell_kwargs["implementation"] = 1  # Keras 2 maps the removed implementation 0 to 1
         cell = self._cell_class(name=self._cell_name, dtype=kwargs.get("dtype"),
                                 trainable=kwargs.get("trainable", True), **cell_kwargs)
         activity_regularizer = kwargs.pop("activity_regularizer", None)
@@ -968,10 +966,6 @@ class _CellLayer(RNN):
         if name in _CELL_ATTRS:
             return getattr(self._modules["cell"], name)
         return super().__getattr__(name)
-
-    @property
-    def kernel(self):
-        return self.cell.weight_ih
 
     def get_config(self):
         config = Layer.get_config(self)
