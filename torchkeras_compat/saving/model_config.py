@@ -75,7 +75,11 @@ def serialize_layer(layer, legacy: bool = False) -> dict:
     """``{"class_name", "config"}`` (legacy/.h5 form) or tf.keras 2.21's JSON form with
     ``module``/``registered_name``/``build_config``."""
     try:
-        config = layer.get_config()
+        if _is_graph_model(layer) and not legacy:
+            # tf.keras writes a nested model's own layers in the short (legacy) form
+            config = model_to_dict(layer, legacy=True)["config"]
+        else:
+            config = layer.get_config()
     except NotImplementedError as e:
         raise NotImplementedError(f"Layer {layer.name!r} ({type(layer).__name__}) cannot be saved to a "
                                   f"config: {e}") from None
@@ -90,6 +94,11 @@ def serialize_layer(layer, legacy: bool = False) -> dict:
     if shape is not None and getattr(layer, "built", False) and not _is_input_layer(layer):
         out["build_config"] = {"input_shape": shape}
     return out
+
+
+def _is_graph_model(layer) -> bool:
+    from ..engine.functional import Functional
+    return isinstance(layer, Functional)
 
 
 def _is_input_layer(layer) -> bool:
