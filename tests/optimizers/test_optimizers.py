@@ -39,6 +39,18 @@ OPTIMIZERS = {
     "adamw": ("AdamW", dict(learning_rate=0.05, weight_decay=0.1)),
     "adamw_amsgrad": ("AdamW", dict(learning_rate=0.05, weight_decay=0.5, amsgrad=True)),
 }
+# tf.keras 2.11+ optimizers: what a name given to compile() builds in tf_keras 2.21
+CURRENT = {
+    "current_rmsprop": ("RMSprop", dict()),
+    "current_rmsprop_centered": ("RMSprop", dict(learning_rate=0.01, centered=True)),
+    "current_rmsprop_momentum": ("RMSprop", dict(learning_rate=0.01, momentum=0.5)),
+    "current_adagrad": ("Adagrad", dict(learning_rate=0.1)),
+    "current_nadam": ("Nadam", dict(learning_rate=0.01)),
+    "current_sgd_weight_decay": ("SGD", dict(learning_rate=0.1, momentum=0.5, weight_decay=0.2)),
+    "current_adam": ("Adam", dict(learning_rate=0.01)),
+    "current_adadelta": ("Adadelta", dict(learning_rate=1.0)),
+    "current_adamax": ("Adamax", dict(learning_rate=0.02)),
+}
 
 
 def _train(opt, steps, change_beta_1_after=None):
@@ -59,10 +71,16 @@ def _train(opt, steps, change_beta_1_after=None):
     return np.array(losses), np.array(traj)
 
 
-@pytest.mark.parametrize("key", list(OPTIMIZERS))
-def test_trajectory_matches_keras_legacy_optimizer(key):
-    cls_name, kwargs = OPTIMIZERS[key]
-    opt = getattr(optimizers, cls_name)(**kwargs)
+@pytest.mark.parametrize("key", list(OPTIMIZERS) + list(CURRENT))
+def test_trajectory_matches_keras_optimizer(key):
+    if key in CURRENT:
+        cls_name, kwargs = CURRENT[key]
+        # by name, as compile(optimizer='rmsprop'), or from a tf.keras 2.11+ config
+        opt = optimizers.get(cls_name.lower()) if not kwargs else \
+            optimizers.deserialize({"class_name": "Custom>" + cls_name, "config": kwargs})
+    else:
+        cls_name, kwargs = OPTIMIZERS[key]
+        opt = getattr(optimizers, cls_name)(**kwargs)
     losses, traj = _train(opt, len(REF[f"opt.{key}.loss"]),
                           change_beta_1_after=2 if key == "adam_decay_momentum_hyper_set" else None)
     np.testing.assert_allclose(losses, REF[f"opt.{key}.loss"], rtol=1e-5, atol=1e-6)
@@ -173,3 +191,16 @@ def test_weight_names_follow_keras_h5_order(opt, expected):
     o.build([torch.nn.Parameter(torch.ones(3, 2)), torch.nn.Parameter(torch.ones(2))])
     assert o.weight_names(["dense/kernel:0", "dense/bias:0"]) == expected
     assert len(o.get_weights()) == len(expected)
+
+
+def test_names_give_current_formulas_and_configs_round_trip():
+    rms = optimizers.get("rmsprop")
+    cfg = optimizers.serialize(rms)
+    assert cfg["class_name"] == "Custom>RMSprop"
+    assert cfg["config"]["is_legacy_optimizer"] is False and "decay" not in cfg["config"]
+    again = optimizers.deserialize(cfg)
+    assert again._current_formulas and again.get_config() == rms.get_config()
+    legacy_cfg = optimizers.serialize(optimizers.RMSprop())
+    assert legacy_cfg["class_name"] == "RMSprop" and "decay" in legacy_cfg["config"]
+    with pytest.raises(NotImplementedError, match="use_ema"):
+        optimizers.deserialize({"class_name": "Custom>Adam", "config": {"use_ema": True}})

@@ -17,28 +17,48 @@ __all__ = ["Optimizer", "SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "Adamax
 
 
 def serialize(optimizer: Optimizer) -> dict:
-    """``{'class_name': 'Adam', 'config': {...}}``."""
-    return registry.serialize(optimizer)
+    """``{'class_name': 'Adam', 'config': {...}}``; optimizers following tf.keras 2.11+'s
+    formulas are written as that Keras writes them (``'Custom>Adam'``, its config layout)."""
+    out = registry.serialize(optimizer)
+    if getattr(optimizer, "_current_formulas", False):
+        out["class_name"] = "Custom>" + out["class_name"]
+    return out
 
 
 def deserialize(config: dict, custom_objects: Optional[dict] = None) -> Optimizer:
-    """A ``{'class_name', 'config'}`` dict (class names in any case, e.g. 'adam') -> an optimizer."""
+    """A ``{'class_name', 'config'}`` dict -> an optimizer. Class names in any case ('adam') and
+    tf.keras 2.11+'s ``'Custom>Adam'`` (whose formulas the result then follows) are accepted."""
     config = dict(config)
     name = config.get("class_name", "")
+    current = name.startswith("Custom>")
+    if current:
+        name = name[len("Custom>"):]
     known = {n.lower(): n for n in registry.names("optimizer")}
     if name not in known.values() and name.lower() in known and not (custom_objects or {}).get(name):
-        config["class_name"] = known[name.lower()]
-    return registry.deserialize("optimizer", config, custom_objects, what="optimizer")
+        name = known[name.lower()]
+    config["class_name"] = name
+    opt = registry.deserialize("optimizer", config, custom_objects, what="optimizer")
+    if current:
+        opt._current_formulas = True
+    return opt
 
 
 def get(identifier) -> Optimizer:
-    """'adam', 'Adam', a config dict or an Optimizer instance -> an Optimizer instance."""
+    """'adam', 'Adam', a config dict or an Optimizer instance -> an Optimizer instance.
+
+    A name gives the optimizer tf.keras 2.21's ``optimizers.get`` gives: its current
+    (2.11+) optimizer, whose RMSprop/Adagrad put epsilon under the square root and whose Nadam
+    uses the ``0.96 ** t`` momentum schedule. The classes (``optimizers.RMSprop(...)``) follow
+    the legacy optimizers, as old code written against Keras 2.0-2.10 expects.
+    """
     if isinstance(identifier, Optimizer):
         return identifier
     if isinstance(identifier, dict):
         return deserialize(identifier)
     if isinstance(identifier, str):
-        return deserialize({"class_name": identifier, "config": {}})
+        opt = deserialize({"class_name": identifier, "config": {}})
+        opt._current_formulas = True
+        return opt
     if isinstance(identifier, type) and issubclass(identifier, Optimizer):
         return identifier()
     raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}. Pass a name such "

@@ -107,6 +107,11 @@ class RMSprop(Optimizer):
             torch._foreach_mul_(mom, momentum)
             torch._foreach_addcdiv_(mom, grads, denom, value=lr)
             torch._foreach_sub_(params, mom)
+        elif self._current_formulas:
+            # tf.keras 2.11+: epsilon under the square root
+            denom = torch._foreach_add(denom if denom is not None else ms, eps)
+            torch._foreach_sqrt_(denom)
+            torch._foreach_addcdiv_(params, grads, denom, value=-lr)
         else:
             denom = torch._foreach_sqrt(denom if denom is not None else ms)
             torch._foreach_add_(denom, eps)
@@ -141,8 +146,13 @@ class Adagrad(Optimizer):
     def _apply(self, indices, params, grads, lr, t):
         acc = self._slot("accumulator", indices)
         torch._foreach_addcmul_(acc, grads, grads)
-        denom = torch._foreach_sqrt(acc)
-        torch._foreach_add_(denom, self.epsilon)
+        if self._current_formulas:
+            # tf.keras 2.11+: epsilon under the square root
+            denom = torch._foreach_add(acc, self.epsilon)
+            torch._foreach_sqrt_(denom)
+        else:
+            denom = torch._foreach_sqrt(acc)
+            torch._foreach_add_(denom, self.epsilon)
         torch._foreach_addcdiv_(params, grads, denom, value=-lr)
 
     def get_config(self) -> dict:
@@ -243,36 +253,10 @@ class AdamW(Adam):
                  name: str = "AdamW", **kwargs):
         if weight_decay is None:
             raise ValueError("AdamW: `weight_decay` cannot be None; pass 0.0 for no decay.")
-        self.weight_decay = float(weight_decay)
-        self._exclude_ids = set()
-        self._exclude_names: List[str] = []
         super().__init__(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2,
-                         epsilon=epsilon, amsgrad=amsgrad, name=name, **kwargs)
-
-    def exclude_from_weight_decay(self, var_list=None, var_names=None) -> None:
-        """Skip weight decay for these parameters, or for those whose Keras name contains one
-        of `var_names` (names are read from a parameter's ``_keras_name`` or ``name``)."""
-        self._exclude_ids |= {id(v) for v in (var_list or [])}
-        self._exclude_names += list(var_names or [])
-
-    def _decays(self, p: Tensor) -> bool:
-        if id(p) in self._exclude_ids:
-            return False
-        name = getattr(p, "_keras_name", None) or getattr(p, "name", None) or ""
-        return not any(n in name for n in self._exclude_names)
-
-    def _apply(self, indices, params, grads, lr, t):
-        if self.weight_decay:
-            decayed = [p for p in params if self._decays(p)]
-            if decayed:
-                torch._foreach_add_(decayed, torch._foreach_mul(decayed, self.weight_decay * lr),
-                                    alpha=-1.0)
-        super()._apply(indices, params, grads, lr, t)
-
-    def get_config(self) -> dict:
-        cfg = super().get_config()
-        cfg["weight_decay"] = self.weight_decay
-        return cfg
+                         epsilon=epsilon, amsgrad=amsgrad, name=name, weight_decay=weight_decay,
+                         **kwargs)
+        self._current_formulas = True  # AdamW exists only among tf.keras 2.11+ optimizers
 
 
 @registry.register("optimizer", "adamax")
@@ -343,7 +327,8 @@ class Nadam(Optimizer):
         # Keras's momentum schedule, advanced once per step (float32 like TF)
         f = np.float32
         b1, b2 = f(float(self.beta_1)), f(float(self.beta_2))
-        decay = f(self._initial_decay)
+        # legacy: 0.96 ** (schedule_decay * t); tf.keras 2.11+: 0.96 ** t
+        decay = f(1.0) if self._current_formulas else f(self._initial_decay)
         mu_t = b1 * (f(1) - f(0.5) * f(0.96) ** (decay * f(t)))
         mu_next = b1 * (f(1) - f(0.5) * f(0.96) ** (decay * f(t + 1)))
         schedule_new = f(float(self.momentum_cache)) * mu_t

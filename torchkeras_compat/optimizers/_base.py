@@ -72,11 +72,17 @@ class Optimizer:
 
     def __init__(self, name: Optional[str] = None, learning_rate=0.001, decay: float = 0.0,
                  clipnorm: Optional[float] = None, clipvalue: Optional[float] = None,
-                 global_clipnorm: Optional[float] = None, **kwargs):
+                 global_clipnorm: Optional[float] = None, weight_decay: Optional[float] = None,
+                 **kwargs):
         kwargs = legacy.translate("optimizer", dict(kwargs))
         learning_rate = kwargs.pop("learning_rate", learning_rate)
-        kwargs.pop("jit_compile", None)  # accepted by tf.keras, meaningless here
+        # tf.keras 2.11+ optimizer arguments (found in their saved configs)
+        kwargs.pop("jit_compile", None)  # meaningless here
         kwargs.pop("is_legacy_optimizer", None)
+        kwargs.pop("ema_momentum", None)
+        kwargs.pop("ema_overwrite_frequency", None)
+        if kwargs.pop("use_ema", False):
+            raise NotImplementedError(f"{type(self).__name__}(use_ema=True) is not supported yet.")
         if kwargs:
             raise TypeError(f"{type(self).__name__}: unexpected keyword argument(s) "
                             f"{sorted(kwargs)}. Allowed: learning_rate (lr), decay, clipnorm, "
@@ -98,6 +104,13 @@ class Optimizer:
         self.iterations = torch.zeros((), dtype=torch.int64)
         self._params: List[torch.nn.Parameter] = []
         self._slots: Dict[str, List[Tensor]] = {}
+        self.weight_decay = None if weight_decay is None else float(weight_decay)
+        self._exclude_ids = set()
+        self._exclude_names: List[str] = []
+        # Which tf.keras 2.21 optimizer's formulas to follow: the classes follow the legacy ones
+        # (tf.keras.optimizers.legacy.*, which old code got); names given to compile() ('rmsprop')
+        # and tf.keras 2.11+ configs give the current ones. RMSprop, Adagrad and Nadam differ.
+        self._current_formulas = False
 
     # ---------------------------------------------------------------- learning rate
     @property
@@ -125,7 +138,7 @@ class Optimizer:
             lr = float(np.asarray(self._schedule(step)))
         else:
             lr = float(self._lr)
-        if self._initial_decay > 0.0:
+        if self._initial_decay > 0.0 and not self._current_formulas:
             lr = np.float32(lr) / (np.float32(1.0) + np.float32(self._initial_decay) * np.float32(step))
         return _f32(lr)
 
@@ -231,10 +244,31 @@ class Optimizer:
             step = int(self.iterations)
             lr = self._current_lr(step)
             self._begin_step(step + 1)
+            if self.weight_decay:
+                self._apply_weight_decay([self._params[i] for i in indices], lr)
             for group in self._groups(indices):
                 self._apply([indices[j] for j in group], [self._params[indices[j]] for j in group],
                             [grads[j] for j in group], lr, step + 1)
         self.iterations += 1
+
+    def _apply_weight_decay(self, params: List[Tensor], lr: float) -> None:
+        """Decoupled weight decay before the update, as tf.keras 2.11+: ``w -= w * wd * lr``."""
+        decayed = [p for p in params if self._decays(p)]
+        if decayed:
+            torch._foreach_add_(decayed, torch._foreach_mul(decayed, self.weight_decay * lr),
+                                alpha=-1.0)
+
+    def exclude_from_weight_decay(self, var_list=None, var_names=None) -> None:
+        """Skip weight decay for these parameters, or for those whose Keras name contains one
+        of `var_names` (read from a parameter's ``_keras_name`` or ``name``)."""
+        self._exclude_ids |= {id(v) for v in (var_list or [])}
+        self._exclude_names += list(var_names or [])
+
+    def _decays(self, p: Tensor) -> bool:
+        if id(p) in self._exclude_ids:
+            return False
+        name = getattr(p, "_keras_name", None) or getattr(p, "name", None) or ""
+        return not any(n in name for n in self._exclude_names)
 
     def _groups(self, indices: List[int]) -> List[List[int]]:
         """Positions in `indices` to update together.
@@ -309,8 +343,15 @@ class Optimizer:
         return float(self._lr)
 
     def get_config(self) -> dict:
+        if self._current_formulas:
+            # the layout of tf.keras 2.11+ optimizer configs
+            return {"name": self._name, "weight_decay": self.weight_decay, "clipnorm": self.clipnorm,
+                    "global_clipnorm": self.global_clipnorm, "clipvalue": self.clipvalue,
+                    "use_ema": False, "ema_momentum": 0.99, "ema_overwrite_frequency": None,
+                    "jit_compile": False, "is_legacy_optimizer": False,
+                    "learning_rate": self._lr_config()}
         cfg = {"name": self._name, "learning_rate": self._lr_config(), "decay": float(self.decay)}
-        for key in ("clipnorm", "clipvalue", "global_clipnorm"):
+        for key in ("clipnorm", "clipvalue", "global_clipnorm", "weight_decay"):
             if getattr(self, key) is not None:
                 cfg[key] = getattr(self, key)
         return cfg
@@ -322,8 +363,10 @@ class Optimizer:
             config_["learning_rate"] = config_.pop("lr")
         if isinstance(config_.get("learning_rate"), dict):
             config_["learning_rate"] = schedules.deserialize(config_["learning_rate"], custom_objects)
-        config_.pop("is_legacy_optimizer", None)
-        return cls(**config_)
+        current = config_.pop("is_legacy_optimizer", True) is False
+        opt = cls(**config_)
+        opt._current_formulas = opt._current_formulas or current
+        return opt
 
     def __repr__(self) -> str:
         return f"<{type(self).__module__}.{type(self).__name__} object>"
