@@ -235,3 +235,39 @@ def test_keras3_weights_h5_file():
     model = keras.Sequential([keras.layers.LSTM(3, input_shape=(5, 2), name="lstm"), keras.layers.Dense(1, name="out")])
     model.load_weights(fixture_path("k3_lstm.weights.h5"))
     assert_predicts(model, "k3_lstm")
+
+
+def test_keras22_training_config_and_adam_state_with_vhats(tmp_path):
+    """Keras 2.2's Adam saved [iterations, m..., v..., vhat...] (vhats of shape (1,) without
+    amsgrad) and its optimizer config used `lr`."""
+    import h5py
+    import shutil
+    path = str(tmp_path / "k22.h5")
+    shutil.copy(fixture_path("keras22_seq_mlp.h5"), path)
+    model = keras.models.load_model(path, compile=False)
+    shapes = [w.shape for w in model.trainable_weights]
+    rng = np.random.RandomState(0)
+    ms = [rng.rand(*s).astype("float32") for s in shapes]
+    vs = [rng.rand(*s).astype("float32") for s in shapes]
+    with h5py.File(path, "a") as f:
+        f.attrs["training_config"] = json.dumps({
+            "optimizer_config": {"class_name": "Adam", "config": {
+                "lr": 0.002, "beta_1": 0.9, "beta_2": 0.999, "decay": 0.0, "epsilon": 1e-07,
+                "amsgrad": False}},
+            "loss": "categorical_crossentropy", "metrics": ["acc"], "sample_weight_mode": None,
+            "loss_weights": None}).encode()
+        g = f.create_group("optimizer_weights")
+        arrays = [np.array(7, "int64")] + ms + vs + [np.zeros(1, "float32")] * len(shapes)
+        names = [f"training/Adam/Variable_{i}:0" for i in range(len(arrays))]
+        g.attrs["weight_names"] = np.array([n.encode() for n in names])
+        for n, a in zip(names, arrays):
+            g.create_dataset(n, data=a)
+    model = keras.models.load_model(path)
+    np.testing.assert_allclose(float(model.optimizer.learning_rate), 0.002, rtol=1e-6)
+    state = model.optimizer.get_weights()
+    assert int(state[0]) == 7
+    for a, b in zip(state[1:], ms + vs):
+        np.testing.assert_array_equal(a, b)
+    xs, _ = recorded("keras22_seq_mlp")
+    model.evaluate(xs[0], np.eye(3, dtype="float32")[[0, 1, 2, 0, 1, 2]], verbose=0)
+    assert model.metrics_names == ["loss", "acc"]

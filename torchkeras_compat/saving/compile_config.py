@@ -176,6 +176,17 @@ def _to_legacy_order(values, n_params):
     return [values[0]] + [rest[p * slots + s] for s in range(slots) for p in range(n_params)]
 
 
+def _from_keras22_layout(values, current):
+    """Keras 2.0-2.2 layouts: Adam also stored one (1,)-shaped ``vhat`` per parameter when
+    amsgrad was off, and some optimizers (RMSprop, Adagrad, Adadelta) stored no iteration count."""
+    n_extra = len(values) - len(current)
+    if n_extra > 0 and all(np.shape(v) == (1,) for v in values[-n_extra:]):
+        values = values[:-n_extra]
+    if len(values) == len(current) - 1 and all(np.shape(a) == np.shape(b) for a, b in zip(values, current[1:])):
+        values = [np.asarray(current[0])] + values
+    return values
+
+
 def restore_optimizer_state(model, values, names=None) -> bool:
     """Set the optimizer's state from saved arrays when the shapes match; warn otherwise."""
     optimizer = model.optimizer
@@ -191,6 +202,7 @@ def restore_optimizer_state(model, values, names=None) -> bool:
     values = [np.asarray(v) for v in values]
     if names and names[0].split("/")[-1] == "iteration:0":
         values = _to_legacy_order(values, len(getattr(optimizer, "_params", [])))
+    values = _from_keras22_layout(values, current)
     if len(values) != len(current) or any(np.shape(a) != np.shape(b) for a, b in zip(values, current)):
         warnings.warn("Error in loading the saved optimizer state (it has "
                       f"{len(values)} arrays, this optimizer {len(current)} or their shapes differ). "
