@@ -4,7 +4,6 @@ import math
 from typing import Optional
 
 import torch
-import torch.nn.functional as F
 
 from ..engine import registry
 from ..engine.base_layer import InputSpec, Layer
