@@ -71,6 +71,7 @@ def test_tf_keras_spellings_are_served_and_other_tf_names_itself(tmp_path):
     assert out[:2] == ["True (None, 1) 1e-07", "False"]
     assert out[2].startswith("'tensorflow.compat' is TensorFlow API outside torchkeras_compat's scope")
     assert "NotImplementedError" not in r.stderr.splitlines()[-1]  # the class is OutsideScopeError
+    assert "use numpy arrays (or torch.tensor)" in r.stderr
     assert ("OutsideScopeError: 'tensorflow.constant' is TensorFlow API outside "
             "torchkeras_compat's scope") in r.stderr
 

@@ -102,11 +102,28 @@ class OutsideScopeError(AttributeError, NotImplementedError):
     """
 
 
+# What to use instead of the TensorFlow APIs Keras tutorials touch most often.
+TF_REPLACEMENTS = {
+    "random": "for tf.random.set_seed(n) use keras.utils.set_random_seed(n) (seeds Python, numpy "
+              "and torch)",
+    "data": "feed numpy arrays, a keras.utils.Sequence, a Python generator or a torch DataLoader",
+    "constant": "use numpy arrays (or torch.tensor)",
+    "convert_to_tensor": "use numpy arrays (or torch.tensor)",
+    "Variable": "use keras.backend.variable or a torch tensor",
+    "GradientTape": "use torch autograd (loss.backward()) or model.fit",
+    "function": "use torch.compile",
+    "config": "choose the device with keras.backend.set_device or TORCHKERAS_DEVICE",
+    "test": "use torch.cuda.is_available() to look for a GPU",
+}
+
+
 def _outside_scope(name: str) -> str:
+    parts = name.split(".")
+    hint = TF_REPLACEMENTS.get(parts[1]) if len(parts) > 1 and parts[0] == "tensorflow" else None
     return (f"{name!r} is TensorFlow API outside torchkeras_compat's scope: this run serves only "
             "tensorflow.keras (tf.keras.*) from torchkeras_compat, because TensorFlow is not "
-            "installed. Rewrite this part with torch or numpy, or install TensorFlow and run the "
-            "script with plain python.")
+            "installed. " + (f"Instead, {hint}." if hint else "Rewrite this part with torch or "
+            "numpy") + " (or install TensorFlow and run the script with plain python).")
 
 
 class TensorFlowStub(type(sys)):

@@ -220,8 +220,12 @@ def _resolve_use(path: str) -> Tuple[str, bool, str]:
     # a TensorFlow path that is not tf.keras
     if path == "tensorflow" or path == "tensorflow.__version__":
         return path, True, ""
+    from .importhook import TF_REPLACEMENTS
+    parts = path.split(".")
+    hint = TF_REPLACEMENTS.get(parts[1], "rewrite this part with torch or numpy") if len(parts) > 1 \
+        else "rewrite this part with torch or numpy"
     return path, False, ("TensorFlow API outside torchkeras_compat's scope (only tensorflow.keras "
-                         "is served); rewrite this part with torch or numpy")
+                         f"is served); {hint}")
 
 
 # --- the report -------------------------------------------------------------------------------
