@@ -427,9 +427,11 @@ class Layer(nn.Module):
 
     def __call__(self, *args, **kwargs):
         inputs = args[0] if args else kwargs.pop("inputs")
-        if flatten_keras_tensors(inputs) or flatten_keras_tensors(list(kwargs.values())):
+        is_tensor = isinstance(inputs, torch.Tensor)  # the per-step case: skip the structure walks
+        if (not is_tensor and flatten_keras_tensors(inputs)) or \
+                (kwargs and flatten_keras_tensors(list(kwargs.values()))):
             return self._symbolic_call(inputs, args[1:], kwargs)
-        if not torch.is_tensor(inputs) and not _all_tensors(inputs):
+        if not is_tensor and not _all_tensors(inputs):
             inputs = _to_tensors(inputs, self._weight_device())  # numpy arrays, lists of numbers
         if not self.built:
             self._maybe_build(_shapes_of(inputs, keep_batch=True))
