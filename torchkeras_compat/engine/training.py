@@ -255,7 +255,14 @@ class Model(Layer):
 
     # ------------------------------------------------------------ one step
     def _forward(self, x_list, training: bool):
-        x = x_list[0] if len(x_list) == 1 and not self._takes_input_list() else x_list
+        cache = self.__dict__.get("_step_cache")
+        if cache is None or "input_list" not in cache:
+            takes_list = self._takes_input_list()
+            if cache is not None:
+                cache["input_list"] = takes_list
+        else:
+            takes_list = cache["input_list"]
+        x = x_list[0] if len(x_list) == 1 and not takes_list else x_list
         return self(x, training=training)
 
     def _takes_input_list(self) -> bool:
@@ -458,6 +465,7 @@ class Model(Layer):
 
     def predict_on_batch(self, x):
         x_list, _, _ = self._standardize(x)
+        self._prepare_step_cache()
         self.eval()
         with torch.no_grad():
             out = self._as_output_list(self._forward(self._to_device(x_list), training=False))

@@ -250,6 +250,7 @@ def run_predict(model, x, batch_size, verbose, steps, callbacks, max_queue_size,
     handler, from_iterator = _handler(model, x, None, None, None, batch_size, False, steps,
                                       workers, use_multiprocessing, max_queue_size, for_predict=True)
     cbs = _callbacks(model, callbacks, verbose, 1, handler.steps, add_history=False)
+    model._prepare_step_cache()  # the device may have changed since the last fit
     model.eval()
     cbs.on_predict_begin()
     want_batch_logs = cbs._should_call["predict"]
@@ -285,6 +286,7 @@ def run_on_batch(model, x, y, sample_weight, class_weight, reset_metrics, return
     x_list, y_list, sw_list = model._standardize(x, y, sample_weight, class_weight)
     if y_list is None:
         raise ValueError("Target data is missing: pass `y`.")
+    model._prepare_step_cache()  # the device may have changed since the last fit
     x_list, y_list, sw_list = model._to_device((x_list, y_list, sw_list))
     if train:
         model.train(True)
