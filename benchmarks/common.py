@@ -94,3 +94,8 @@ def run_python(code: str, python: str = sys.executable, env: Optional[dict] = No
     if proc.returncode != 0:
         raise RuntimeError(f"subprocess failed ({python}):\n{proc.stderr[-2000:]}")
     return proc.stdout
+
+
+def gc_collect() -> None:
+    """Collect garbage between timed runs, so one side's leftovers are not billed to the next."""
+    gc.collect()
