@@ -223,3 +223,10 @@ def test_overwrite_false_asks(tmp_path, monkeypatch, model):
     monkeypatch.setattr("builtins.input", lambda prompt="": "n")
     model.save(path, overwrite=False)
     assert os.path.getmtime(path) == mtime
+
+
+def test_keras3_lambda_refused_by_default():
+    with pytest.raises(ValueError, match=r"arbitrary code.*safe_mode=False"):
+        keras.models.load_model(fixture_path("k3_lambda.keras"))
+    model = keras.models.load_model(fixture_path("k3_lambda.keras"), safe_mode=False)
+    assert_predicts(model, "k3_lambda")

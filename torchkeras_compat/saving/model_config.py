@@ -193,7 +193,14 @@ def deserialize_layer(spec: dict, custom_objects: Optional[dict] = None):
     config = spec.get("config", {})
     if class_name in ("Merge", "merge"):
         keras1_config_fixups(class_name, config)
-    cls = registry.lookup("layer", class_name, custom_objects, "layer")
+    registered = spec.get("registered_name")
+    if registered and registered != class_name:  # Keras 3 / tf.keras 2.13+: "package>Name"
+        try:
+            cls = registry.lookup("layer", registered, custom_objects, "layer")
+        except ValueError:
+            cls = registry.lookup("layer", class_name, custom_objects, "layer")
+    else:
+        cls = registry.lookup("layer", class_name, custom_objects, "layer")
     if class_name in ("Model", "Functional") and isinstance(config, dict) and "layers" not in config:
         raise ValueError(f"Layer config of class {class_name!r} has no 'layers'; a subclassed model "
                          "cannot be rebuilt from a config. Load its weights into a model built in code.")
