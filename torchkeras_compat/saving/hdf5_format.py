@@ -277,10 +277,8 @@ def _weights_root(f, path: str):
         return f
     if "model_weights" in f:
         return f["model_weights"]
-    if "layers" in f and "vars" in f.get("layers", {}) or ("_layer_checkpoint_dependencies" in f):
-        return None  # Keras 3 naming (.weights.h5)
-    if "layers" in f:
-        return None
+    if "layers" in f or "vars" in f:
+        return None  # Keras 3 layout (.weights.h5, or model.weights.h5 from a .keras file)
     raise ValueError(f"{path!r} is an HDF5 file but not a Keras weights file: it has no "
                      "'layer_names' attribute and no 'model_weights' group "
                      f"(top-level keys: {sorted(f.keys())[:10]}).")
