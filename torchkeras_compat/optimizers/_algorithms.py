@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 from ..engine import registry
-from ._base import Hyperparameter, Optimizer, Tensor, _default_epsilon, _f32
+from ._base import Hyperparameter, Optimizer, _default_epsilon, _f32
 
 
 @registry.register("optimizer", "sgd")

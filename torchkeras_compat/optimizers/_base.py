@@ -10,8 +10,6 @@ synchronisation.
 ``lr``/``learning_rate`` is a 0-d CPU float32 tensor: ``K.get_value(opt.lr)`` reads it,
 ``K.set_value(opt.lr, 0.1)`` (or ``opt.lr = 0.1``) changes it, taking effect at the next step.
 """
-import math
-import warnings
 from typing import Dict, Iterable, List, Optional, Sequence
 
 import numpy as np
