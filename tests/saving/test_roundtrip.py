@@ -390,3 +390,22 @@ def test_config_keys_that_would_change_the_computation_are_not_dropped():
     cfg = {"class_name": "Dense", "config": {"name": "d", "units": 2, "time_major": True}}
     with pytest.raises(ValueError, match="time_major=True"):
         keras.models.model_from_config(cfg)
+
+
+def test_loss_and_metric_objects_survive_the_training_config(tmp_path):
+    model = keras.Sequential([keras.layers.Dense(1, input_shape=(3,))])
+    model.compile(keras.optimizers.SGD(0.1, momentum=0.9),
+                  loss=keras.losses.BinaryCrossentropy(from_logits=True),
+                  metrics=[keras.metrics.AUC(name="auc"), "accuracy"])
+    x = X[0]
+    y = Y[1]
+    model.fit(x, y, epochs=2, batch_size=3, verbose=0)
+    path = str(tmp_path / "objs.h5")
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    assert isinstance(loaded.loss, keras.losses.BinaryCrossentropy)
+    assert loaded.loss.get_config()["from_logits"] is True
+    assert loaded.evaluate(x, y, verbose=0) == pytest.approx(model.evaluate(x, y, verbose=0), rel=1e-6)
+    assert loaded.metrics_names == ["loss", "auc", "accuracy"]
+    assert isinstance(loaded.optimizer, keras.optimizers.SGD)
+    np.testing.assert_array_equal(loaded.optimizer.get_weights()[1], model.optimizer.get_weights()[1])
