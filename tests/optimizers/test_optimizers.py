@@ -66,7 +66,7 @@ def _train(opt, steps, change_beta_1_after=None):
         opt.step()
         if len(losses) == change_beta_1_after:
             K.set_value(opt.beta_1, 0.5)  # old scripts change hyperparameters mid-run
-        losses.append(float(loss))
+        losses.append(float(loss.detach()))
         traj.append(torch.cat([w.detach().ravel(), b.detach().ravel()]).numpy().copy())
     return np.array(losses), np.array(traj)
 
