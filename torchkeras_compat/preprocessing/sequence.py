@@ -42,29 +42,38 @@ def _check_value_dtype(value, dtype) -> None:
                          "You should set `dtype=object` for variable length strings.")
 
 
-def _kept_values(sequences, lengths, maxlen: int, truncating: str, dtype) -> np.ndarray:
+def _kept_values(sequences, lengths, kept, maxlen: int, truncating: str, dtype) -> np.ndarray:
     """The steps that survive truncation, all sequences in order, as one 1-D array of `dtype`
-    (the same casts as `np.asarray(seq, dtype)`); steps cut off are never converted."""
-    def kept(seq, n):
-        if n <= maxlen:
-            return seq
-        if isinstance(seq, np.ndarray):  # a view, no copy
-            return seq[-maxlen:] if truncating == "pre" else seq[:maxlen]
-        # skip the cut steps lazily instead of copying the list
-        return islice(seq, n - maxlen, None) if truncating == "pre" else islice(seq, maxlen)
+    (the same casts as `np.asarray(seq, dtype)`); steps cut off are never converted.
 
-    parts = [kept(seq, n) for seq, n in zip(sequences, lengths)]
-    total = sum(min(n, maxlen) for n in lengths)
-    if parts and all(isinstance(p, np.ndarray) for p in parts):
-        return np.concatenate([p.reshape(-1) for p in parts]).astype(dtype, copy=False)
+    `kept` is the number of steps kept per sequence (an int array).
+    """
+    total = int(kept.sum())
+    if all(isinstance(q, np.ndarray) for q in sequences):
+        parts = ([q[-maxlen:] for q in sequences] if truncating == "pre"
+                 else [q[:maxlen] for q in sequences])  # views
+        try:
+            return np.concatenate(parts).astype(dtype, copy=False)
+        except ValueError as e:
+            raise ValueError(f"pad_sequences: the sequences must all be 1-D like the first "
+                             f"non-empty one ({e}).") from None
+
+    def lazy_parts():
+        # skip the cut steps lazily instead of copying lists
+        for q, n in zip(sequences, lengths):
+            if hasattr(q, "tolist"):
+                q = q.tolist()
+            if n <= maxlen:
+                yield q
+            else:
+                yield islice(q, n - maxlen, None) if truncating == "pre" else islice(q, maxlen)
+
     if np.dtype(dtype).kind in "biuf":
-        steps = chain.from_iterable(p.tolist() if hasattr(p, "tolist") else p for p in parts)
         try:  # numbers straight from the lists into the array: no intermediate list
-            return np.fromiter(steps, dtype=dtype, count=total)
+            return np.fromiter(chain.from_iterable(lazy_parts()), dtype=dtype, count=total)
         except (ValueError, TypeError):
-            parts = [kept(seq, n) for seq, n in zip(sequences, lengths)]  # islices were consumed
-    steps = chain.from_iterable(p.tolist() if hasattr(p, "tolist") else p for p in parts)
-    flat = list(steps)
+            pass  # fall through for the error message (or the odd input np.array accepts)
+    flat = list(chain.from_iterable(lazy_parts()))
     try:
         values = np.array(flat, dtype=dtype)
     except (ValueError, TypeError) as e:
@@ -120,8 +129,8 @@ def pad_sequences(sequences, maxlen: Optional[int] = None, dtype="int32", paddin
         else:
             x[:, maxlen - block.shape[1]:] = block
         return x
-    values = _kept_values(sequences, lengths, maxlen, truncating, dtype)
     kept = np.minimum(np.asarray(lengths, dtype=np.int64), maxlen)
+    values = _kept_values(sequences, lengths, kept, maxlen, truncating, dtype)
     x = np.full((num_samples, maxlen), value, dtype=dtype)
     # the kept steps fill, in row-major order, exactly the cells this mask selects
     steps = np.arange(maxlen)
