@@ -51,8 +51,9 @@ class Embedding(Layer):
             # no host sync on the GPU: out-of-range ids give zero vectors, as TF does on GPU
             valid = ((ids >= 0) & (ids < self.input_dim)).unsqueeze(-1)
             return F.embedding(ids.clamp(0, self.input_dim - 1), self.embeddings) * valid
-        if ids.numel() and (int(ids.min()) < 0 or int(ids.max()) >= self.input_dim):
-            bad = int(ids.max()) if int(ids.max()) >= self.input_dim else int(ids.min())
+        low, high = torch.aminmax(ids) if ids.numel() else (0, 0)
+        if int(low) < 0 or int(high) >= self.input_dim:
+            bad = int(high) if int(high) >= self.input_dim else int(low)
             raise ValueError(f"Layer {self.name}: input id {bad} is out of range; ids must be in "
                              f"[0, {self.input_dim}) (input_dim={self.input_dim}). Raise input_dim "
                              "or clip the ids (e.g. Tokenizer(num_words=...)).")

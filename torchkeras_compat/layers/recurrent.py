@@ -806,7 +806,8 @@ def _run_fused(op, cell, x, states):
         else:
             seq, h = op(x, hx[0], params, has_bias, 1, 0.0, train, False, True)
             final = [h[0]]
-    return seq[:, -1], seq, final
+    # the last output is h_n itself: backward then needs no gradient through the whole sequence
+    return final[0], seq, final
 
 
 _CUDNN_MODES = {"lstm": "LSTM", "gru": "GRU", "rnn_tanh": "RNN_TANH", "rnn_relu": "RNN_RELU"}
