@@ -71,15 +71,26 @@ def _single(shape):
     return shape[0] if isinstance(shape, list) else shape
 
 
-def test_loads_a_weights_file_written_by_tf_keras():
+@pytest.fixture(params=["cpu", pytest.param("cuda", marks=pytest.mark.cuda)])
+def device(request):
+    from torchkeras_compat.backend import config
+    before = config.get_device()
+    config.set_device(request.param)
+    yield request.param
+    config.set_device(before)
+
+
+def test_loads_a_weights_file_written_by_tf_keras(device):
     ref = np.load(os.path.join(FIXTURES, "mobilenet_025.npz"))
     path = os.path.join(FIXTURES, "mobilenet_025.weights.h5")
     model = applications.MobileNet(weights=path, alpha=0.25, input_shape=(32, 32, 3), classes=4)
-    np.testing.assert_allclose(model.predict(ref["x"], verbose=0), ref["y"], rtol=1e-4, atol=1e-5)
+    # CUDA convolutions may use TF32 internally: compare more loosely there
+    tol = dict(rtol=1e-4, atol=1e-5) if device == "cpu" else dict(rtol=2e-3, atol=2e-3)
+    np.testing.assert_allclose(model.predict(ref["x"], verbose=0), ref["y"], **tol)
     from torchkeras_compat.models import Model
     features = Model(model.input, model.get_layer("conv_pw_13_relu").output)
     np.testing.assert_allclose(features.predict(ref["x"], verbose=0), ref["features"],
-                               rtol=1e-4, atol=1e-4)
+                               rtol=max(tol["rtol"], 1e-4), atol=max(tol["atol"], 1e-4))
 
 
 def test_imagenet_weights_go_through_get_file_and_fail_clearly_offline(tmp_path, monkeypatch):
