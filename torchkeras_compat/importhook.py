@@ -177,8 +177,11 @@ def tensorflow_installed() -> bool:
     finders = [f for f in sys.meta_path if not isinstance(f, (TensorFlowAlias, KerasAlias))]
     for finder in finders:
         find = getattr(finder, "find_spec", None)
-        if find is not None and find("tensorflow", None) is not None:
-            return True
+        try:
+            if find is not None and find("tensorflow", None) is not None:
+                return True
+        except (ImportError, TypeError, ValueError):  # a third-party finder that cannot answer
+            continue
     return False
 
 
