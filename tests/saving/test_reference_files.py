@@ -271,3 +271,19 @@ def test_keras22_training_config_and_adam_state_with_vhats(tmp_path):
     xs, _ = recorded("keras22_seq_mlp")
     model.evaluate(xs[0], np.eye(3, dtype="float32")[[0, 1, 2, 0, 1, 2]], verbose=0)
     assert model.metrics_names == ["loss", "acc"]
+
+
+def test_tf_keras_dot_keras_file_with_optimizer_state():
+    """tf.keras 2.13+ writes its own .keras: Keras 2 configs, slots interleaved per variable, no
+    learning-rate entry; LSTM kernels' Adam moments must come back in the torch layout."""
+    model = keras.models.load_model(fixture_path("tfk_dot_keras.keras"))
+    assert_predicts(model, "tfk_dot_keras")
+    z = np.load(fixture_path("tfk_dot_keras.npz"))
+    slots = [z[f"slot{i}"] for i in range(len([k for k in z.files if k.startswith("slot")]))]
+    n = len(model.trainable_weights)
+    assert int(model.optimizer.iterations) == int(slots[0]) == 1
+    from torchkeras_compat.saving.compile_config import optimizer_weights_keras_layout
+    ours = optimizer_weights_keras_layout(model)
+    for p in range(n):  # tf.keras: m_p at 1 + 2p, v_p at 2 + 2p
+        np.testing.assert_allclose(ours[1 + p], slots[1 + 2 * p], rtol=1e-6)
+        np.testing.assert_allclose(ours[1 + n + p], slots[2 + 2 * p], rtol=1e-6)

@@ -409,3 +409,27 @@ def test_loss_and_metric_objects_survive_the_training_config(tmp_path):
     assert loaded.metrics_names == ["loss", "auc", "accuracy"]
     assert isinstance(loaded.optimizer, keras.optimizers.SGD)
     np.testing.assert_array_equal(loaded.optimizer.get_weights()[1], model.optimizer.get_weights()[1])
+
+
+def test_optimizer_slots_are_saved_in_keras_layout(tmp_path):
+    """Adam moments of a conv kernel are stored (rows, cols, in, out) like the kernel itself."""
+    model = keras.Sequential([keras.layers.Conv2D(2, 3, input_shape=(5, 5, 1), name="conv"),
+                              keras.layers.Flatten(), keras.layers.Dense(1, name="out")])
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    x = np.random.RandomState(0).rand(4, 5, 5, 1).astype("float32")
+    y = np.random.RandomState(1).rand(4, 1).astype("float32")
+    model.fit(x, y, epochs=2, batch_size=2, verbose=0, shuffle=False)
+    path = str(tmp_path / "conv.h5")
+    model.save(path)
+    with h5py.File(path, "r") as f:
+        assert f["optimizer_weights"]["Adam/conv/kernel/m:0"].shape == (3, 3, 1, 2)
+    loaded = keras.models.load_model(path)
+    model.fit(x, y, epochs=1, batch_size=2, verbose=0, shuffle=False)
+    loaded.fit(x, y, epochs=1, batch_size=2, verbose=0, shuffle=False)
+    for a, b in zip(model.get_weights(), loaded.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+    path3 = str(tmp_path / "conv.keras")
+    model.save(path3)
+    again = keras.models.load_model(path3)
+    for a, b in zip(model.optimizer.get_weights(), again.optimizer.get_weights()):
+        np.testing.assert_array_equal(a, b)

@@ -168,7 +168,8 @@ def _optimizer_weight_names(model, optimizer) -> List[str]:
 
 def _write_optimizer(f, model) -> None:
     optimizer = model.optimizer
-    values = [np.asarray(v) for v in optimizer.get_weights()]
+    from .compile_config import optimizer_weights_keras_layout
+    values = optimizer_weights_keras_layout(model)
     if not values:
         return
     names = _optimizer_weight_names(model, optimizer)

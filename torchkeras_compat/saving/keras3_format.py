@@ -313,7 +313,7 @@ def _write_weights(f, model, include_optimizer: bool) -> None:
     f.create_group("vars").attrs["name"] = model.name
     opt = getattr(model, "optimizer", None)
     if include_optimizer and opt is not None and getattr(model, "_is_compiled", False):
-        values = _optimizer_values_keras3(opt)
+        values = _optimizer_values_keras3(model, opt)
         if values:
             g = f.create_group("optimizer").create_group("vars")
             g.attrs["name"] = getattr(opt, "_name", type(opt).__name__).lower()
@@ -321,9 +321,10 @@ def _write_weights(f, model, include_optimizer: bool) -> None:
                 g.create_dataset(str(i), data=v)
 
 
-def _optimizer_values_keras3(opt) -> List[np.ndarray]:
+def _optimizer_values_keras3(model, opt) -> List[np.ndarray]:
     """Keras 3 order: iterations, learning rate, then each variable's slots in turn."""
-    legacy = [np.asarray(v) for v in opt.get_weights()]
+    from .compile_config import optimizer_weights_keras_layout
+    legacy = optimizer_weights_keras_layout(model)
     n = len(getattr(opt, "_params", []))
     if not n:
         return []
@@ -400,15 +401,18 @@ def _compile_keras3(model, cfg: dict, custom_objects) -> None:
 
 
 def _restore_optimizer(model, values) -> None:
+    """Keras 3 stores [iterations, learning rate, slots of each variable...]; tf.keras 2.13+'s
+    .keras files have no learning-rate entry."""
     from . import compile_config
-    opt = model.optimizer
     n = len([w for w in model.trainable_weights if w.param.requires_grad])
-    if len(values) < 2 or n == 0 or (len(values) - 2) % n:
+    values = list(values)
+    if len(values) >= 2 and np.ndim(values[1]) == 0:
+        values = [values[0]] + values[2:]
+    if n == 0 or len(values) < 1 or (len(values) - 1) % n:
         warnings.warn("The optimizer state in the .keras file does not match this optimizer; it "
                       "starts freshly initialized.")
         return
-    legacy = compile_config._to_legacy_order([values[0]] + list(values[2:]), n)
-    compile_config.restore_optimizer_state(model, legacy)
+    compile_config.restore_optimizer_state(model, compile_config._to_legacy_order(values, n))
 
 
 def load_weights(model, path: str) -> None:
