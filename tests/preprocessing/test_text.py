@@ -115,3 +115,17 @@ def test_fit_then_transform_same_texts_equals_fresh_tokenization(ref):
     t.fit_on_texts(texts)
     t.lower = False  # settings changed after fitting: the texts are tokenized again
     assert t.texts_to_sequences(texts) == t.texts_to_sequences([x.encode().decode() for x in texts])
+
+
+def test_pickled_tokenizer_is_small_and_still_works(ref):
+    import pickle
+
+    t = Tokenizer(num_words=20)
+    t.fit_on_texts(ref["texts"] * 50)
+    blob = pickle.dumps(t)
+    assert b"w1 w" not in blob  # the fitted texts are not inside
+    t2 = pickle.loads(blob)
+    assert t2.texts_to_sequences(ref["texts"]) == t.texts_to_sequences(ref["texts"])
+    t2.fit_on_texts(["w1 w1 brandnew"])
+    t.fit_on_texts(["w1 w1 brandnew"])
+    assert t2.word_index == t.word_index and t2.word_counts == t.word_counts

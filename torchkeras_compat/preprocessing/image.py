@@ -11,7 +11,7 @@ import threading
 import warnings
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, Dict, List, Optional, Sequence as SequenceT, Tuple, Union
+from typing import Callable, List, Optional, Tuple
 
 import numpy as np
 

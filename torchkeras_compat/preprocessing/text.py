@@ -4,12 +4,11 @@
 Word counting and look-ups run through C-level dict/Counter primitives and matrix building is
 vectorised with numpy, so results equal Keras's loops while running several times faster.
 """
-import collections
 import functools
 import hashlib
 import json
 import operator
-from collections import Counter, OrderedDict, defaultdict
+from collections import OrderedDict, defaultdict
 from itertools import chain, repeat
 from typing import Callable, Dict, Iterable, Iterator, List, Optional, Union
 
@@ -21,7 +20,6 @@ __all__ = ["text_to_word_sequence", "one_hot", "hashing_trick", "Tokenizer",
            "tokenizer_from_json"]
 
 DEFAULT_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
-_count_into = collections._count_elements  # C helper behind Counter.update (dicts keep order)
 _not_none = functools.partial(operator.is_not, None)
 
 
@@ -126,6 +124,18 @@ class Tokenizer:
         self._word_ids: Dict[str, int] = {}
         self._token_cache = None
 
+    def __getstate__(self) -> dict:
+        # the fit->transform cache holds the fitted texts: never pickle it with the tokenizer
+        state = dict(self.__dict__)
+        state["_token_cache"] = None
+        state["_word_ids"] = {}
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        state.setdefault("_token_cache", None)
+        state.setdefault("_word_ids", {})
+        self.__dict__.update(state)
+
     # -- tokens --------------------------------------------------------------------------
 
     def _tokens(self, text):
@@ -153,32 +163,44 @@ class Tokenizer:
         if isinstance(texts, str):
             raise ValueError("fit_on_texts expects a list of texts, got a single string. "
                              "Wrap it in a list: fit_on_texts([text]).")
-        counts: Dict[str, int] = {}
-        docs: Dict[str, int] = {}
+        word_ids = self._word_ids  # word -> id, ids given in order of discovery
+        token_ids, unique_ids = [], []  # per document
         cached_texts, cached_ids = [], []
-        word_ids = self._word_ids
         for text in texts:
             self.document_count += 1
             tokens = self._tokens(text)
-            _count_into(counts, tokens)
-            unique = dict.fromkeys(tokens)
-            _count_into(docs, unique)  # each word once per document
+            unique = set(tokens)
+            new = unique.difference(word_ids)  # walks the small set, not the vocabulary
+            if new:
+                word_ids.update(zip(new, range(len(word_ids), len(word_ids) + len(new))))
+            ids = np.fromiter(map(word_ids.__getitem__, tokens), np.int32, count=len(tokens))
+            token_ids.append(ids)
+            unique_ids.append(np.fromiter(map(word_ids.__getitem__, unique), np.int32,
+                                          count=len(unique)))
             if isinstance(text, str) and self.analyzer is None:
-                # set.difference(dict) walks the small set, not the whole vocabulary
-                new = set(unique).difference(word_ids)
-                if new:
-                    word_ids.update(zip(new, range(len(word_ids), len(word_ids) + len(new))))
                 cached_texts.append(text)
-                cached_ids.append(np.fromiter(map(word_ids.__getitem__, tokens), np.int64,
-                                              count=len(tokens)))
+                cached_ids.append(ids)
         self._token_cache = (self._token_settings(), cached_texts, cached_ids)
-        word_counts = self.word_counts
-        for w, c in counts.items():  # new words go to the end, in first-seen order
-            word_counts[w] = word_counts.get(w, 0) + c
-        word_docs = self.word_docs
-        for w, c in docs.items():
-            word_docs[w] = word_docs.get(w, 0) + c
+        self._merge_counts(token_ids, unique_ids)
         self._renumber()
+
+    def _merge_counts(self, token_ids: List[np.ndarray], unique_ids: List[np.ndarray]) -> None:
+        """Add this fit's counts (from word ids) to word_counts / word_docs; words new to the
+        vocabulary are appended in the order they first occurred, as Keras's loop did."""
+        if not token_ids:
+            return
+        words = list(self._word_ids)  # id -> word
+        all_ids = np.concatenate(token_ids)
+        counts = np.bincount(all_ids, minlength=len(words))
+        docs = np.bincount(np.concatenate(unique_ids), minlength=len(words))
+        first = np.full(len(words), len(all_ids), dtype=np.int64)
+        first[all_ids[::-1]] = np.arange(len(all_ids) - 1, -1, -1)  # earliest position wins
+        word_counts, word_docs = self.word_counts, self.word_docs
+        seen = np.flatnonzero(counts)
+        for i in seen[np.argsort(first[seen], kind="stable")].tolist():
+            w = words[i]
+            word_counts[w] = word_counts.get(w, 0) + int(counts[i])
+            word_docs[w] = word_docs.get(w, 0) + int(docs[i])
 
     def _token_settings(self) -> tuple:
         return (self.filters, self.lower, self.split, self.char_level, self.analyzer)

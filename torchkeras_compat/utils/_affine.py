@@ -10,7 +10,7 @@ are reproduced by mapping source coordinates the way scipy does before sampling:
 - 'wrap':     scipy's wrap, period ``n - 1`` (the first and last pixels overlap);
 - 'constant': ``cval`` where a source coordinate lies outside ``[0, n - 1]``.
 """
-from typing import Optional, Tuple
+from typing import Tuple
 
 import numpy as np
 import torch

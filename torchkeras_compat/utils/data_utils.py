@@ -17,7 +17,6 @@ import random
 import shutil
 import tarfile
 import threading
-import time
 import urllib.error
 import urllib.request
 import zipfile

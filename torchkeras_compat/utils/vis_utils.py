@@ -6,7 +6,7 @@ by ``model_graph``, in the same form Keras 2 drew it.
 """
 import os
 import sys
-from typing import List, Optional, Tuple
+from typing import List, Tuple
 
 from torchkeras_compat.utils.io_utils import print_msg
 
