@@ -162,3 +162,15 @@ def test_importing_the_wrapper_does_not_import_sklearn():
     code = "import torchkeras_compat.wrappers.scikit_learn, sys; print('sklearn' in sys.modules)"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
     assert r.stdout.strip() == "False", r.stderr
+
+
+def test_inside_a_pipeline_with_a_scaler():
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    set_random_seed(4)
+    x, y = blobs()
+    pipe = make_pipeline(StandardScaler(),
+                         KerasClassifier(build_fn=make_classifier, epochs=10, batch_size=32, verbose=0))
+    pipe.fit(x * 100.0 + 7.0, y)  # badly scaled inputs: the scaler fixes them before the model
+    assert pipe.score(x * 100.0 + 7.0, y) > 0.8
+    assert pipe.predict(x[:3] * 100.0 + 7.0).shape == (3,)
