@@ -277,9 +277,9 @@ class Reduce(Metric):
         if sample_weight is not None:
             sample_weight = _floatx_tensor(sample_weight, self.dtype, values.device)
             values, _, sample_weight = squeeze_or_expand(values, None, sample_weight)
-            try:
+            if _broadcastable_weights(sample_weight, values):
                 sample_weight = torch.broadcast_to(sample_weight, values.shape)
-            except RuntimeError:
+            else:
                 # weights of lower rank: reduce the extra value axes first, as Keras does
                 axes = tuple(range(sample_weight.dim(), values.dim()))
                 values = (torch.sum if self.reduction == "sum" else torch.mean)(values, dim=axes)
@@ -296,6 +296,15 @@ class Reduce(Metric):
         if self.reduction == "sum":
             return self.total.clone()
         return _divide_no_nan(self.total, self.count)
+
+
+def _broadcastable_weights(weights: Tensor, values: Tensor) -> bool:
+    """tf's rule for weights: a scalar, or the values' rank with each dim 1 or equal."""
+    if weights.dim() == 0:
+        return True
+    if weights.dim() != values.dim():
+        return False
+    return all(w in (1, v) for w, v in zip(weights.shape, values.shape))
 
 
 def _divide_no_nan(a: Tensor, b: Tensor) -> Tensor:
