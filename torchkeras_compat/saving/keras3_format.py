@@ -284,7 +284,7 @@ def _write_layer(group, layer) -> None:
     weights = hdf5_format._weights_of(layer)
     target = own
     name = type(layer).__name__
-    if name in ("LSTM", "GRU", "SimpleRNN") and weights:
+    if name in ("LSTM", "GRU", "SimpleRNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D") and weights:
         cell = group.create_group("cell")
         target = cell.create_group("vars")
         target.attrs["name"] = getattr(getattr(layer, "cell", None), "name", layer.name + "_cell")
