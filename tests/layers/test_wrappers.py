@@ -78,3 +78,16 @@ def test_time_distributed_any_layer_and_shapes():
     assert inner(torch.rand(2, 3, 5, 4)).shape == (2, 3, 2)
     clone = TimeDistributed.from_config(td.get_config())
     assert clone.layer.units == 3
+
+
+def test_tf_keras_h5_model_of_these_layers_loads_with_same_predictions(tmp_path):
+    """Embedding(mask_zero) - Bidirectional(LSTM) - TimeDistributed - GRU(reset_after=False) -
+    SimpleRNN - BatchNormalization - LeakyReLU - PReLU - merges - LayerNormalization, saved by
+    tf_keras 2.21; and written back here, it loads again with the same predictions."""
+    path = os.path.join(U.FIXTURES, "model.h5")
+    io = np.load(os.path.join(U.FIXTURES, "model_h5_io.npz"))
+    model = keras.models.load_model(path, compile=False)
+    np.testing.assert_allclose(model.predict(io["x"], verbose=0), io["y"], **U.TOL)
+    model.save(str(tmp_path / "again.h5"))
+    again = keras.models.load_model(str(tmp_path / "again.h5"), compile=False)
+    np.testing.assert_allclose(again.predict(io["x"], verbose=0), io["y"], **U.TOL)
