@@ -319,3 +319,20 @@ def test_masked_fused_kernel_equals_masked_loop(make, monkeypatch):
             np.testing.assert_allclose(u.detach().numpy(), v.detach().numpy(), rtol=1e-5, atol=1e-6,
                                        err_msg=what)
     assert len(calls) == 3
+
+
+def test_convlstm2d_channels_first_matches_channels_last():
+    from torchkeras_compat.layers.convolutional_recurrent import ConvLSTM2D
+    x = torch.as_tensor(np.random.RandomState(0).uniform(-1, 1, (2, 3, 5, 6, 2)).astype("float32"))
+    last = ConvLSTM2D(3, 3, padding="same", return_sequences=True, return_state=True)
+    first = ConvLSTM2D(3, 3, padding="same", return_sequences=True, return_state=True,
+                       data_format="channels_first")
+    y_last = last(x)
+    y_first = first(x.permute(0, 1, 4, 2, 3))
+    first.set_weights(last.get_weights())
+    y_first = first(x.permute(0, 1, 4, 2, 3))
+    np.testing.assert_allclose(y_first[0].permute(0, 1, 3, 4, 2).detach().numpy(), y_last[0].detach().numpy(),
+                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(y_first[1].permute(0, 2, 3, 1).detach().numpy(), y_last[1].detach().numpy(),
+                               rtol=1e-5, atol=1e-6)
+    assert first.compute_output_shape((None, 3, 2, 5, 6))[0] == (None, 3, 3, 5, 6)
