@@ -125,7 +125,7 @@ maxnorm, nonneg, unitnorm = MaxNorm, NonNeg, UnitNorm  # Keras 1
 
 
 def serialize(constraint) -> object:
-    return registry.serialize(constraint)
+    return registry.serialize(constraint, module="keras.constraints")
 
 
 def deserialize(config_, custom_objects: Optional[dict] = None):

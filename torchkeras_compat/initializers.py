@@ -350,7 +350,7 @@ def serialize(initializer):
     """An initializer's ``{'class_name', 'config'}``, or a plain function's name."""
     if isinstance(initializer, _FunctionInitializer):
         return initializer.fn.__name__
-    return registry.serialize(initializer)
+    return registry.serialize(initializer, module="keras.initializers")
 
 
 def deserialize(config_, custom_objects: Optional[dict] = None):

@@ -2,7 +2,8 @@
 from .engine.functional import Functional
 from .engine.sequential import Sequential
 from .engine.training import Model
-from .saving import (clone_model, load_model, model_from_config, model_from_json, save_model)
+from .saving import (clone_model, load_model, model_from_config, model_from_json, model_from_yaml,
+                     save_model)
 
 __all__ = ["Model", "Sequential", "Functional", "load_model", "save_model", "model_from_json",
-           "model_from_config", "clone_model"]
+           "model_from_config", "model_from_yaml", "clone_model"]

@@ -146,7 +146,7 @@ registry.register("regularizer")(Regularizer)
 
 
 def serialize(regularizer) -> object:
-    return registry.serialize(regularizer)
+    return registry.serialize(regularizer, module="keras.regularizers")
 
 
 def deserialize(config, custom_objects: Optional[dict] = None):

@@ -295,7 +295,11 @@ class Layer(nn.Module):
         torch_dtype = config.torch_dtype(dtype or ("float32" if low_precision else self._dtype))
         init = initializers.get(initializer if initializer is not None else
                                 ("glorot_uniform" if torch_dtype.is_floating_point else "zeros"))
-        value = torch.as_tensor(init(shape, dtype=config.dtype_name(torch_dtype)), dtype=torch_dtype)
+        from ..saving.load_context import initializers_skipped
+        if initializers_skipped():  # load_model overwrites every weight: skip the random fill
+            value = torch.empty(shape, dtype=torch_dtype)
+        else:
+            value = torch.as_tensor(init(shape, dtype=config.dtype_name(torch_dtype)), dtype=torch_dtype)
         if from_keras is not None:
             value = from_keras(value)
         trainable = True if trainable is None else bool(trainable)

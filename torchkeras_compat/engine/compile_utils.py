@@ -109,8 +109,14 @@ class MetricsContainer:
             if not entries:
                 continue
             yt, sw = _match_rank(yt, yp, sw)
+            mask = getattr(yp, "_keras_mask", None)
+            unweighted = None
+            if mask is not None:  # masked timesteps count for no metric, as in tf.keras
+                mask = mask.to(yp.dtype)
+                unweighted = mask
+                sw = mask if sw is None else sw * mask.reshape(mask.shape + (1,) * (sw.ndim - mask.ndim))
             for metric, weighted in entries:
-                metric.update_state(yt, yp, sample_weight=sw if weighted else None)
+                metric.update_state(yt, yp, sample_weight=sw if weighted else unweighted)
 
 
 def _match_rank(y_true, y_pred, sample_weight):

@@ -15,6 +15,7 @@ class InputLayer(Layer):
                  input_tensor=None, sparse: bool = False, name: Optional[str] = None,
                  ragged: bool = False, batch_input_shape=None, **kwargs):
         kwargs.pop("type_spec", None)
+        kwargs.pop("optional", None)
         if batch_input_shape is None:
             if input_shape is None:
                 raise ValueError("InputLayer needs `input_shape` or `batch_input_shape`.")
@@ -45,7 +46,7 @@ class InputLayer(Layer):
 
     def get_config(self):
         return {"batch_input_shape": self._batch_input_shape, "dtype": self._dtype,
-                "sparse": False, "ragged": False, "name": self.name}
+                "sparse": False, "ragged": False, "name": self.name, "optional": False}
 
 
 def Input(shape=None, batch_size: Optional[int] = None, name: Optional[str] = None, dtype=None,

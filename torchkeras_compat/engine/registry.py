@@ -78,12 +78,21 @@ def custom_object_scope(*args: dict) -> CustomObjectScope:
     return CustomObjectScope(*args)
 
 
-def serialize(obj) -> Any:
-    """Keras's form of an object in a config: {'class_name', 'config'} or a plain name."""
+def serialize(obj, module: Optional[str] = None) -> Any:
+    """Keras's form of an object in a config: {'class_name', 'config'} or a plain name.
+
+    With ``module`` (e.g. 'keras.initializers') the form is tf.keras 2.21's, which adds 'module'
+    and 'registered_name' (None for built-ins, the class name for user classes).
+    """
     if obj is None:
         return None
     if hasattr(obj, "get_config"):
-        return {"class_name": type(obj).__name__, "config": obj.get_config()}
+        out = {"class_name": type(obj).__name__, "config": obj.get_config()}
+        if module is not None:
+            builtin = type(obj).__module__.startswith(__name__.split(".")[0])
+            out = {"module": module if builtin else type(obj).__module__, **out,
+                   "registered_name": None if builtin else type(obj).__name__}
+        return out
     if hasattr(obj, "__name__"):
         return obj.__name__
     raise ValueError(f"Cannot serialize {obj!r}: it has neither get_config() nor a __name__.")

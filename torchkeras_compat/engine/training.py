@@ -560,6 +560,15 @@ class Model(Layer):
         raise RuntimeError("Method `model.to_yaml()` has been removed due to security risk of "
                            "arbitrary code execution. Please use `model.to_json()` instead.")
 
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A functional config (with 'layers' and 'input_layers') rebuilds a functional model."""
+        if "layers" in config and "input_layers" in config:
+            from ..saving import model_config
+            from .functional import Functional
+            return model_config.functional_from_config(Functional, config, custom_objects)
+        return cls(**config)
+
     def get_config(self):
         raise NotImplementedError(
             f"Model {self.name} is a subclassed model: its structure lives in Python code, not in a "

@@ -303,6 +303,7 @@ class Lambda(Layer):
         config = super().get_config()
         config.update(lambda_code.serialize_function(self.function))
         config["output_shape"], config["output_shape_type"] = lambda_code.serialize_output_shape(self._output_shape)
+        config["output_shape_module"] = lambda_code.output_shape_module(self._output_shape)
         config["arguments"] = self.arguments
         return config
 
