@@ -84,7 +84,10 @@ def _warp_batch(batch: np.ndarray, params: dict, spatial: Tuple[int, int], chann
     perm = (0, channel_axis + 1) + tuple(a + 1 for a in range(3) if a != channel_axis)
     images = torch.from_numpy(np.ascontiguousarray(batch)).to(device=device or "cpu",
                                                               dtype=work_dtype)
-    images = images.permute(*perm).contiguous()  # torch copies with all cores
+    images = images.permute(*perm)
+    if images.device.type != "cpu":
+        images = images.contiguous()
+    # on the CPU grid_sample reads the channels-last view directly: cheaper than a copy
     out = warp_affine(images, matrix, offset, fill_mode, cval, order)
     out = out.permute(*np.argsort(perm).tolist()).contiguous().cpu().numpy()
     if np.issubdtype(batch.dtype, np.integer):
@@ -515,7 +518,9 @@ class ImageDataGenerator:
             else:
                 value = values[np.random.randint(0, values.size)]
                 value *= _SIGNS[np.random.randint(0, 2)]
-        if np.max(shift_range) < 1:
+        limit = (shift_range if isinstance(shift_range, (int, float, np.number))
+                 else np.max(shift_range))
+        if limit < 1:  # fractions of the image size; >= 1: pixels
             value *= extent
         return value
 

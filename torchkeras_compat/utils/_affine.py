@@ -90,17 +90,23 @@ def _map_coordinates(c: torch.Tensor, n: int, fill_mode: str) -> torch.Tensor:
     return c  # 'nearest' and 'constant': grid_sample's border padding clamps
 
 
-def _normalised_theta(matrix: np.ndarray, offset: np.ndarray, h: int, w: int) -> np.ndarray:
-    """`affine_grid`'s theta (B, 2, 3) for pixel-space (row, col) matrices and offsets.
-
-    With align_corners=False, pixel p and normalised x relate by p = (n x + n - 1) / 2.
-    """
-    m00, m01, m10, m11 = matrix[:, 0, 0], matrix[:, 0, 1], matrix[:, 1, 0], matrix[:, 1, 1]
-    y_const = (2.0 / h) * (m00 * (h - 1) / 2 + m01 * (w - 1) / 2 + offset[:, 0]) + 1.0 / h - 1
-    x_const = (2.0 / w) * (m10 * (h - 1) / 2 + m11 * (w - 1) / 2 + offset[:, 1]) + 1.0 / w - 1
-    # rows: (x_src, y_src) as functions of (x_out, y_out, 1)
-    return np.stack([np.stack([m11, m10 * h / w, x_const], axis=-1),
-                     np.stack([m01 * w / h, m00, y_const], axis=-1)], axis=1)
+def _separable_coordinates(matrix: np.ndarray, offset: np.ndarray, k: int, h: int, w: int,
+                           scale: float, shift: float, out: torch.Tensor = None, dtype=None,
+                           device=None) -> torch.Tensor:
+    """Source coordinate `k` (0: row, 1: column) of every output pixel, times `scale` plus
+    `shift`, as a (B, h, w) tensor: the part from the row index (with the offset) plus the part
+    from the column index, each computed exactly in float64 and summed once."""
+    rows = np.arange(h, dtype=np.float64)
+    cols = np.arange(w, dtype=np.float64)
+    from_rows = (matrix[:, k, 0, None] * rows[None, :] + offset[:, k, None]) * scale + shift
+    from_cols = matrix[:, k, 1, None] * cols[None, :] * scale
+    if out is not None:
+        dtype, device = out.dtype, out.device
+    a = torch.as_tensor(from_rows, dtype=dtype, device=device)
+    c = torch.as_tensor(from_cols, dtype=dtype, device=device)
+    if out is None:
+        return a[:, :, None] + c[:, None, :]
+    return torch.add(a[:, :, None], c[:, None, :], out=out)
 
 
 def warp_affine(images: torch.Tensor, matrix: np.ndarray, offset: np.ndarray,
@@ -123,27 +129,18 @@ def warp_affine(images: torch.Tensor, matrix: np.ndarray, offset: np.ndarray,
                                   "2-5 are not.")
     b, _, h, w = images.shape
     dtype, device = images.dtype, images.device
+    grid = torch.empty((b, h, w, 2), dtype=dtype, device=device)
+    # grid[..., 0] is the source column (x), grid[..., 1] the source row (y)
     if fill_mode == "nearest" and order == 1:
-        # clamping is all this mode needs, which grid_sample's border padding does: one
-        # affine_grid kernel builds the grid from the matrices in normalised coordinates
-        theta = torch.as_tensor(_normalised_theta(matrix, offset, h, w), dtype=dtype,
-                                device=device)
-        grid = F.affine_grid(theta, list(images.shape), align_corners=False)
+        # clamping is all this mode needs, and grid_sample's border padding does it: build
+        # the normalised grid directly
+        for comp, k, n in ((0, 1, w), (1, 0, h)):
+            _separable_coordinates(matrix, offset, k, h, w, 2.0 / n, 1.0 / n - 1.0,
+                                   out=grid[..., comp])
         return F.grid_sample(images, grid, mode="bilinear", padding_mode="border",
                              align_corners=False)
-    rows = np.arange(h, dtype=np.float64)
-    cols = np.arange(w, dtype=np.float64)
-
-    def axis_coordinates(k):
-        # separable: part from the row index (plus offset) + part from the column index,
-        # each exact in float64, summed once in the working precision
-        from_rows = matrix[:, k, 0, None] * rows[None, :] + offset[:, k, None]
-        from_cols = matrix[:, k, 1, None] * cols[None, :]
-        a = torch.as_tensor(from_rows, dtype=dtype, device=device)
-        c = torch.as_tensor(from_cols, dtype=dtype, device=device)
-        return a[:, :, None] + c[:, None, :]
-
-    src_r, src_c = axis_coordinates(0), axis_coordinates(1)
+    src_r = _separable_coordinates(matrix, offset, 0, h, w, 1.0, 0.0, dtype=dtype, device=device)
+    src_c = _separable_coordinates(matrix, offset, 1, h, w, 1.0, 0.0, dtype=dtype, device=device)
     outside = None
     if fill_mode == "constant":
         outside = (src_r < 0) | (src_r > h - 1) | (src_c < 0) | (src_c > w - 1)
@@ -157,8 +154,8 @@ def warp_affine(images: torch.Tensor, matrix: np.ndarray, offset: np.ndarray,
         src_r = torch.floor(src_r + 0.5)
         src_c = torch.floor(src_c + 0.5)
     # pixel -> normalised coordinates for align_corners=False
-    grid = torch.stack((src_c * (2.0 / w) + (1.0 / w - 1.0),
-                        src_r * (2.0 / h) + (1.0 / h - 1.0)), dim=-1)
+    torch.add(src_c * (2.0 / w), 1.0 / w - 1.0, out=grid[..., 0])
+    torch.add(src_r * (2.0 / h), 1.0 / h - 1.0, out=grid[..., 1])
     out = F.grid_sample(images, grid, mode="bilinear" if order == 1 else "nearest",
                         padding_mode="border", align_corners=False)
     if outside is not None:
