@@ -246,3 +246,14 @@ def test_keras_sequence_input():
     hist = model.fit(Batches(), epochs=2, verbose=0)
     assert len(hist.history["loss"]) == 2
     assert model.predict(Batches()).shape == (12, 1)
+
+
+def test_old_acc_keys_read_as_accuracy():
+    model = keras.Sequential([layers.Dense(1, activation="sigmoid", input_dim=2)])
+    model.compile("sgd", "binary_crossentropy", metrics=["accuracy"])
+    x, y = np.random.rand(8, 2), np.random.randint(0, 2, (8, 1))
+    hist = model.fit(x, y, validation_data=(x, y), epochs=2, verbose=0)
+    assert list(hist.history) == ["loss", "accuracy", "val_loss", "val_accuracy"]
+    assert hist.history["acc"] == hist.history["accuracy"]
+    assert hist.history["val_acc"] == hist.history["val_accuracy"]
+    assert "acc" in hist.history and hist.history.get("val_acc") is not None

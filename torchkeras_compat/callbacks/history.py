@@ -7,6 +7,28 @@ from ..utils.io_utils import print_msg
 from .base import Callback, to_python_logs
 
 
+class _HistoryDict(dict):
+    """``history.history``: tf.keras 2's keys, plus Keras <= 2.2's ``acc``/``val_acc`` spellings
+    readable as aliases of ``accuracy``/``val_accuracy`` so that old plotting code keeps working."""
+
+    _OLD_NAMES = {"acc": "accuracy", "val_acc": "val_accuracy"}
+
+    def __missing__(self, key):
+        new = self._OLD_NAMES.get(key)
+        if new is not None and dict.__contains__(self, new):
+            return self[new]
+        raise KeyError(key)
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __contains__(self, key):
+        return dict.__contains__(self, key) or dict.__contains__(self, self._OLD_NAMES.get(key, ""))
+
+
 class History(Callback):
     """Records every epoch's logs; `fit` returns it and sets ``model.history`` to it.
 
@@ -18,7 +40,7 @@ class History(Callback):
 
     def __init__(self):
         super().__init__()
-        self.history = {}
+        self.history = _HistoryDict()
         self.epoch = []
 
     def on_train_begin(self, logs=None):
