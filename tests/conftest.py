@@ -4,6 +4,10 @@ import numpy as np
 import pytest
 import torch
 
+# Small models on a shared 2-core CI machine run fastest on one thread (no hand-offs between cores).
+torch.set_num_threads(1)
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # for the subprocesses some tests start
+
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
 
 
