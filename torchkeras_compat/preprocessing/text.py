@@ -9,7 +9,7 @@ import hashlib
 import json
 import operator
 from collections import OrderedDict, defaultdict
-from itertools import chain, repeat
+from itertools import chain, count, repeat
 from typing import Callable, Dict, Iterable, Iterator, List, Optional, Union
 
 import numpy as np
@@ -76,6 +76,11 @@ def one_hot(input_text: str, n: int, filters: str = DEFAULT_FILTERS, lower: bool
                          split=split, analyzer=analyzer)
 
 
+def _word_id_table() -> defaultdict:
+    """A word -> id dict that gives an unseen word the next id (0, 1, 2, ...) on lookup."""
+    return defaultdict(count().__next__)
+
+
 class Tokenizer:
     """Turns texts into sequences of word indices or into bag-of-words matrices.
 
@@ -121,19 +126,19 @@ class Tokenizer:
         # Fit -> transform on the same texts is the usual pattern: the last fit_on_texts call
         # remembers each text's tokens as ids into `_word_ids`, so that texts_to_sequences on
         # those very string objects (identity-checked) needs no second tokenization.
-        self._word_ids: Dict[str, int] = {}
+        self._word_ids = _word_id_table()
         self._token_cache = None
 
     def __getstate__(self) -> dict:
         # the fit->transform cache holds the fitted texts: never pickle it with the tokenizer
         state = dict(self.__dict__)
         state["_token_cache"] = None
-        state["_word_ids"] = {}
+        state["_word_ids"] = None  # rebuilt (empty) on loading
         return state
 
     def __setstate__(self, state: dict) -> None:
-        state.setdefault("_token_cache", None)
-        state.setdefault("_word_ids", {})
+        state["_token_cache"] = None
+        state["_word_ids"] = _word_id_table()
         self.__dict__.update(state)
 
     # -- tokens --------------------------------------------------------------------------
@@ -163,20 +168,18 @@ class Tokenizer:
         if isinstance(texts, str):
             raise ValueError("fit_on_texts expects a list of texts, got a single string. "
                              "Wrap it in a list: fit_on_texts([text]).")
-        word_ids = self._word_ids  # word -> id, ids given in order of discovery
+        # word -> id; a missing word gets the next id from C (defaultdict + count), so ids
+        # number the words in the order they were first seen
+        word_id = self._word_ids.__getitem__
         token_ids, unique_ids = [], []  # per document
         cached_texts, cached_ids = [], []
         for text in texts:
             self.document_count += 1
             tokens = self._tokens(text)
-            unique = set(tokens)
-            new = unique.difference(word_ids)  # walks the small set, not the vocabulary
-            if new:
-                word_ids.update(zip(new, range(len(word_ids), len(word_ids) + len(new))))
-            ids = np.fromiter(map(word_ids.__getitem__, tokens), np.int32, count=len(tokens))
+            ids = np.fromiter(map(word_id, tokens), np.int32, count=len(tokens))
             token_ids.append(ids)
-            unique_ids.append(np.fromiter(map(word_ids.__getitem__, unique), np.int32,
-                                          count=len(unique)))
+            unique = set(tokens)
+            unique_ids.append(np.fromiter(map(word_id, unique), np.int32, count=len(unique)))
             if isinstance(text, str) and self.analyzer is None:
                 cached_texts.append(text)
                 cached_ids.append(ids)
@@ -190,14 +193,11 @@ class Tokenizer:
         if not token_ids:
             return
         words = list(self._word_ids)  # id -> word
-        all_ids = np.concatenate(token_ids)
-        counts = np.bincount(all_ids, minlength=len(words))
+        counts = np.bincount(np.concatenate(token_ids), minlength=len(words))
         docs = np.bincount(np.concatenate(unique_ids), minlength=len(words))
-        first = np.full(len(words), len(all_ids), dtype=np.int64)
-        first[all_ids[::-1]] = np.arange(len(all_ids) - 1, -1, -1)  # earliest position wins
         word_counts, word_docs = self.word_counts, self.word_docs
-        seen = np.flatnonzero(counts)
-        for i in seen[np.argsort(first[seen], kind="stable")].tolist():
+        # ids follow first occurrence, so new words are appended in Keras's order
+        for i in np.flatnonzero(counts).tolist():
             w = words[i]
             word_counts[w] = word_counts.get(w, 0) + int(counts[i])
             word_docs[w] = word_docs.get(w, 0) + int(docs[i])
