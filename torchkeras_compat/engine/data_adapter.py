@@ -117,8 +117,19 @@ class ArrayHandler:
             else:
                 idx = order[lo:hi]
                 take = (lambda a, idx=idx: a.index_select(0, idx))
-            yield (map_structure(take, self.x), map_structure(take, self.y),
-                   map_structure(take, self.sample_weight))
+            yield (_take_all(take, self.x), _take_all(take, self.y), _take_all(take, self.sample_weight))
+
+    def on_device(self, device: torch.device) -> bool:
+        """True when every array already lives on ``device``'s type (batches need no move)."""
+        kinds = {a.device.type for a in flatten((self.x, self.y, self.sample_weight))}
+        return kinds <= {device.type}
+
+
+def _take_all(take, structure):
+    """``take`` applied to each array of a flat list (the usual case), else through the nesting."""
+    if type(structure) is list and all(a is None or torch.is_tensor(a) for a in structure):
+        return [None if a is None else take(a) for a in structure]
+    return map_structure(take, structure)
 
 
 class IteratorHandler:

@@ -184,11 +184,15 @@ def run_fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_spli
 def _run_epoch(model, handler, cbs, epoch, from_iterator, class_weight):
     want_batch_logs = cbs._should_call["train"]
     ran = False
+    # arrays already on the model's device (CPU training on numpy data) need no per-batch move
+    in_place = not from_iterator and model._device().type == "cpu" and handler.on_device(model._device())
     for step, batch in enumerate(handler.batches(epoch)):
         if want_batch_logs:
             cbs.on_train_batch_begin(step)
         if from_iterator:
             x_list, y_list, sw_list = _standardize_batch(model, batch, class_weight)
+        elif in_place:
+            x_list, y_list, sw_list = batch
         else:
             x_list, y_list, sw_list = model._to_device(batch)
         model.train_step(x_list, y_list, sw_list)
