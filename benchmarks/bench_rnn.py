@@ -1,6 +1,7 @@
 """Recurrent models trained with ``model.fit`` vs the same models in a plain torch loop, in one run.
 
     python benchmarks/bench_rnn.py [--device cuda] [--samples 2048] [--steps 80] [--batch 64] [--rounds 5]
+                                   [--threads N]
 
 1. Text classifier (the IMDB tutorial shape): Embedding(vocab, 64) - LSTM(64) - Dense(1, sigmoid),
    binary cross-entropy, Adam. Torch side: nn.Embedding - nn.LSTM(batch_first) - nn.Linear with
@@ -22,7 +23,7 @@ import torch
 from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import interleaved, print_side_by_side  # noqa: E402
+from common import interleaved, print_side_by_side, set_threads  # noqa: E402
 
 import torchkeras_compat as keras  # noqa: E402
 from torchkeras_compat.backend import config as backend_config  # noqa: E402
@@ -89,7 +90,9 @@ def main():
     parser.add_argument("--steps", type=int, default=80, help="sequence length")
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=None, help="torch intra-op threads (both sides)")
     args = parser.parse_args()
+    set_threads(args.threads)
     device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     backend_config.set_device(device)
     if device.type == "cuda":
