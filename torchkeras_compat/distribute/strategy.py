@@ -97,10 +97,11 @@ class MirroredStrategy(Strategy):
 
     def __init__(self, devices=None, cross_device_ops=None):
         super().__init__()
-        if devices is not None and len(list(devices)) > 1 and not _replicas.is_distributed():
-            warnings.warn(f"MirroredStrategy(devices={list(devices)}): one process trains on one "
+        devices = None if devices is None else list(devices)
+        if devices is not None and len(devices) > 1 and not _replicas.is_distributed():
+            warnings.warn(f"MirroredStrategy(devices={devices}): one process trains on one "
                           "device here. Launch the script with `torchrun --nproc_per_node="
-                          f"{len(list(devices))} script.py` to train on all of them; this run "
+                          f"{len(devices)} script.py` to train on all of them; this run "
                           "uses one replica.", RuntimeWarning)
 
 
