@@ -356,25 +356,31 @@ class Tokenizer:
                              f"{int(flat.min())}.")
         rows = np.repeat(np.arange(n), lengths)
         keep = flat < num_words
-        counts = np.bincount(rows[keep] * num_words + flat[keep],
-                             minlength=n * num_words).reshape(n, num_words)
+        # (row, word) cells that occur, with their counts; a dense bincount when the matrix is
+        # small next to the token count, else a sort of the tokens (no dense temporary)
+        keys = rows[keep] * num_words + flat[keep]
+        if n * num_words <= 4 * len(keys):
+            counts = np.bincount(keys, minlength=n * num_words)
+            cells = np.flatnonzero(counts)
+            counts = counts[cells]
+        else:
+            cells, counts = np.unique(keys, return_counts=True)
+        r, c = np.divmod(cells, num_words)
+        x = np.zeros((n, num_words))
         if mode == "count":
-            return counts.astype(np.float64)
-        if mode == "binary":
-            return (counts > 0).astype(np.float64)
-        if mode == "freq":
-            with np.errstate(invalid="ignore", divide="ignore"):
-                out = counts / np.maximum(lengths, 1)[:, None]
-            return out
-        docs = np.zeros(num_words, dtype=np.float64)
-        for j, c in self.index_docs.items():
-            if 0 <= j < num_words:
-                docs[j] = c
-        idf = np.log(1 + self.document_count / (1 + docs))
-        out = np.zeros((n, num_words), dtype=np.float64)
-        hit = counts > 0
-        out[hit] = (1 + np.log(counts[hit])) * np.broadcast_to(idf, counts.shape)[hit]
-        return out
+            x[r, c] = counts
+        elif mode == "binary":
+            x[r, c] = 1
+        elif mode == "freq":
+            x[r, c] = counts / lengths[r]  # the full length, dropped words included
+        else:
+            docs = np.zeros(num_words, dtype=np.float64)
+            for j, d in self.index_docs.items():
+                if 0 <= j < num_words:
+                    docs[j] = d
+            idf = np.log(1 + self.document_count / (1 + docs))
+            x[r, c] = (1 + np.log(counts)) * idf[c]
+        return x
 
     # -- saving --------------------------------------------------------------------------
 
