@@ -110,8 +110,7 @@ def test_flow_extras_subset_weights_and_save(tmp_path):
     x = np.random.RandomState(0).rand(10, 4, 4, 3).astype("float32")
     y = np.array([0, 1] * 5)
     gen = ImageDataGenerator(validation_split=0.2)
-    train = gen.flow(x, y, batch_size=16, subset="training", shuffle=False,
-                     sample_weight=np.arange(10.0)[2:] if False else None)
+    train = gen.flow(x, y, batch_size=16, subset="training", shuffle=False)
     val = gen.flow(x, y, batch_size=16, subset="validation", shuffle=False)
     assert train.n == 8 and val.n == 2
     bx, by, bw = gen.flow(x, y, sample_weight=np.arange(10.0), batch_size=3, shuffle=False)[1]
