@@ -22,7 +22,7 @@ from .convolutional_recurrent import ConvLSTM2D, ConvLSTM2DCell
 from .wrappers import Bidirectional, TimeDistributed, Wrapper
 from .embeddings import Embedding
 from .merge import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add, average,
-                    concatenate, dot, maximum, merge, minimum, multiply, subtract)
+                    Merge, concatenate, dot, maximum, merge, minimum, multiply, subtract)
 from .normalization import BatchNormalization, LayerNormalization
 from .noise import (AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D,
                     SpatialDropout3D)
