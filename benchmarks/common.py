@@ -99,3 +99,24 @@ def run_python(code: str, python: str = sys.executable, env: Optional[dict] = No
 def gc_collect() -> None:
     """Collect garbage between timed runs, so one side's leftovers are not billed to the next."""
     gc.collect()
+
+
+def _status_kib(key: str) -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    raise KeyError(key)
+
+
+def training_memory(run: Callable[[], object]):
+    """(peak MiB during ``run()``, MiB it rose above the resident size before it). Linux only:
+    the kernel's high-water mark is reset first (/proc/self/clear_refs), so earlier peaks (data
+    generation) do not count."""
+    gc.collect()
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+    before = _status_kib("VmRSS")
+    run()
+    peak = _status_kib("VmHWM")
+    return peak / 1024.0, (peak - before) / 1024.0

@@ -21,6 +21,7 @@ os.environ.setdefault("KERAS_BACKEND", "torch")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import workloads  # noqa: E402
+from common import training_memory  # noqa: E402,F401  (peak-memory subprocesses import it from here)
 
 
 def build(name: str):
