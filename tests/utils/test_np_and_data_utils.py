@@ -99,6 +99,7 @@ def test_get_file_downloads_caches_checks_hash_and_extracts(tmp_path, capsys):
     payload.write_text("hello")
     digest = hashlib.sha256(b"hello").hexdigest()
     cache = tmp_path / "cache"
+    cache.mkdir()  # Keras uses an explicit cache_dir only when it already exists
     path = get_file("data.txt", origin=payload.as_uri(), file_hash=digest, cache_dir=str(cache))
     assert path == str(cache / "datasets" / "data.txt") and open(path).read() == "hello"
     assert "Downloading data from" in capsys.readouterr().out
@@ -121,6 +122,17 @@ def test_get_file_downloads_caches_checks_hash_and_extracts(tmp_path, capsys):
     with pytest.raises(ConnectionError, match="URL fetch failure"):
         get_file("missing.bin", origin="file:///definitely/not/here.bin", cache_dir=str(cache))
     assert not (cache / "datasets" / "missing.bin").exists()
+
+
+def test_get_file_missing_cache_dir_falls_back_to_tmp_keras(tmp_path):
+    payload = tmp_path / "fallback_payload_7f3a.txt"
+    payload.write_text("hi")
+    path = get_file(payload.name, origin=payload.as_uri(), cache_dir=str(tmp_path / "absent"))
+    try:
+        assert path == os.path.join("/tmp", ".keras", "datasets", payload.name)
+        assert not (tmp_path / "absent").exists()
+    finally:
+        os.remove(path)
 
 
 def test_set_random_seed_repeats_all_generators():

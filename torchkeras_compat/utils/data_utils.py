@@ -60,11 +60,17 @@ class Sequence:
 # -- downloads and the cache -----------------------------------------------------------------
 
 def _cache_root(cache_dir: Optional[str]) -> str:
-    """`cache_dir`, else $KERAS_HOME, else ~/.keras; /tmp/.keras when that is not writable."""
-    if cache_dir is None:
+    """`cache_dir`, else $KERAS_HOME, else ~/.keras; /tmp/.keras when that is not writable.
+
+    As in Keras, an explicit `cache_dir` must already exist and be writable, otherwise the
+    file goes to /tmp/.keras; only the default folder is created (Keras makes ~/.keras on
+    import).
+    """
+    default = cache_dir is None
+    if default:
         cache_dir = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
     base = os.path.expanduser(path_to_string(cache_dir))
-    if _writable_parent(base):
+    if default and _writable_parent(base):
         os.makedirs(base, exist_ok=True)
     if not os.access(base, os.W_OK):
         base = os.path.join("/tmp", ".keras")
