@@ -10,7 +10,14 @@ from ..engine.base_layer import InputSpec, Layer, _call_signature
 
 
 def _serialize(layer) -> dict:
-    return registry.serialize(layer)
+    """The wrapped layer in tf.keras 2.21's form: module, class_name, config, registered_name, and
+    build_config once built (TimeDistributed builds it on one time step's shape)."""
+    from ..saving.model_config import serialize_layer
+    out = serialize_layer(layer)
+    shape = getattr(layer, "_wrapper_build_shape", None)
+    if "build_config" not in out and layer.built and shape is not None:
+        out["build_config"] = {"input_shape": list(shape)}
+    return out
 
 
 def _deserialize(config, custom_objects=None):
@@ -67,7 +74,8 @@ class TimeDistributed(Wrapper):
             raise ValueError(f"`TimeDistributed` Layer {self.name} should be passed an `input_shape` "
                              f"with at least 3 dimensions, received: {input_shape}")
         if not self.layer.built:
-            self.layer._maybe_build((input_shape[0],) + input_shape[2:])
+            self.layer._wrapper_build_shape = (input_shape[0],) + input_shape[2:]
+            self.layer._maybe_build(self.layer._wrapper_build_shape)
             for w in self.layer._all_weights():
                 w.layer = self  # Keras names them time_distributed/kernel:0
         self.built = True
