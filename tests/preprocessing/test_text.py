@@ -129,3 +129,16 @@ def test_pickled_tokenizer_is_small_and_still_works(ref):
     t2.fit_on_texts(["w1 w1 brandnew"])
     t.fit_on_texts(["w1 w1 brandnew"])
     assert t2.word_index == t.word_index and t2.word_counts == t.word_counts
+
+
+def test_tokenizer_from_json_gives_plain_dicts_that_can_be_refit():
+    tok = Tokenizer()
+    tok.fit_on_texts(["a b", "b c"])
+    loaded = tokenizer_from_json(tok.to_json())
+    # Keras's loader gives plain dicts, so they print as `{...}`
+    assert str(loaded.word_counts) == "{'a': 1, 'b': 2, 'c': 1}"
+    assert type(loaded.word_docs) is dict and type(loaded.index_docs) is dict
+    loaded.fit_on_texts(["z a"])
+    loaded.fit_on_sequences([[1, 9]])
+    assert loaded.word_counts["z"] == 1 and loaded.word_docs["a"] == 2
+    assert loaded.index_docs[9] == 1 and loaded.word_index["z"] == 4

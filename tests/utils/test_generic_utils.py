@@ -106,3 +106,16 @@ def test_progbar_keras1_force_redraw(monkeypatch):
     bar.update(2)  # within the interval: not drawn
     bar.update(3, force=True)
     assert out.getvalue().count("/10 [") == 2
+
+
+def test_register_keras_serializable_is_exported_from_utils():
+    import torchkeras_compat as keras
+
+    @keras.utils.register_keras_serializable(package="UtilsTest")
+    class Twice(keras.layers.Layer):
+        def call(self, x):
+            return x * 2
+
+    assert keras.utils.get_registered_name(Twice) == "UtilsTest>Twice"
+    assert keras.utils.get_registered_object("UtilsTest>Twice") is Twice
+    assert keras.utils.get_registered_name(np.mean) == "mean"

@@ -229,7 +229,7 @@ class Tokenizer:
         self.document_count += len(sequences)
         for seq in sequences:
             for i in set(seq):
-                self.index_docs[i] += 1
+                self.index_docs[i] = self.index_docs.get(i, 0) + 1
 
     # -- texts <-> sequences -------------------------------------------------------------
 
@@ -411,9 +411,11 @@ def tokenizer_from_json(json_string: str) -> Tokenizer:
     index_word = {int(k): v for k, v in json.loads(config.pop("index_word")).items()}
     word_index = json.loads(config.pop("word_index"))
     tokenizer = Tokenizer(**config)
-    tokenizer.word_counts = OrderedDict(word_counts)
-    tokenizer.word_docs = defaultdict(int, word_docs)
-    tokenizer.index_docs = defaultdict(int, index_docs)
+    # plain dicts, as Keras's loader gives (they print as dicts); refitting still works since
+    # the fit methods never rely on defaultdict's missing-key default
+    tokenizer.word_counts = word_counts
+    tokenizer.word_docs = word_docs
+    tokenizer.index_docs = index_docs
     tokenizer.word_index = word_index
     tokenizer.index_word = index_word
     return tokenizer

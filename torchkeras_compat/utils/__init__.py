@@ -30,6 +30,8 @@ _LAZY = {
     "load_img": "torchkeras_compat.preprocessing.image",
     "save_img": "torchkeras_compat.preprocessing.image",
     "print_summary": "torchkeras_compat.utils.layer_utils",
+    "register_keras_serializable": "torchkeras_compat.saving.serialization",
+    "get_registered_object": "torchkeras_compat.saving.serialization",
 }
 
 __all__ = ["to_categorical", "to_ordinal", "normalize", "Sequence", "SequenceEnqueuer",

@@ -221,8 +221,13 @@ _REGISTRY_KINDS = ("layer", "activation", "initializer", "regularizer", "constra
 
 
 def get_registered_name(obj) -> str:
-    """The name `obj` is saved under: its class or function name."""
-    return getattr(obj, "__name__", None) or type(obj).__name__
+    """The name `obj` is saved under: ``"package>name"`` once registered with
+    `register_keras_serializable`, else its class or function name."""
+    from torchkeras_compat.saving.serialization import get_registered_name as registered_name
+
+    if not hasattr(obj, "__name__"):
+        obj = type(obj)
+    return registered_name(obj)
 
 
 def serialize_keras_object(instance):

@@ -65,3 +65,6 @@ try:
     report("matrix_unfit_error", "none")
 except ValueError as e:
     report("matrix_unfit_error", "ValueError")
+report("json_roundtrip_printed", str(r.word_counts))  # word_docs order follows set order in Keras
+report("json_roundtrip_types", [type(getattr(r, a)).__name__ for a in ('word_counts', 'word_docs', 'index_docs', 'word_index', 'index_word')])
+report("fresh_types", [type(getattr(Tokenizer(), a)).__name__ for a in ('word_counts', 'word_docs', 'index_docs', 'word_index', 'index_word')])

@@ -60,3 +60,26 @@ os.makedirs('cache')
 p = keras.utils.get_file('copied.txt', origin='file://' + os.path.abspath('local.txt'), cache_dir=os.path.abspath('cache'))
 report("get_file_rel", os.path.relpath(p, os.path.abspath('cache')).replace(os.sep, '/'))
 report("get_file_content", open(p).read())
+
+
+@keras.utils.register_keras_serializable(package='MyPkg')
+class Scale(keras.layers.Layer):
+    def __init__(self, factor=2.0, **kwargs):
+        super().__init__(**kwargs)
+        self.factor = factor
+
+    def call(self, x):
+        return x * self.factor
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({'factor': self.factor})
+        return config
+
+
+report("registered_name", keras.utils.get_registered_name(Scale))
+report("registered_object", keras.utils.get_registered_object('MyPkg>Scale') is Scale)
+report("registered_plain_fn", keras.utils.get_registered_name(normalize))
+m = keras.models.Sequential([keras.layers.InputLayer(input_shape=(2,)), Scale(3.0)])
+m2 = keras.models.model_from_json(m.to_json())
+report("registered_roundtrip", m2.predict(np.ones((1, 2)), verbose=0), rule="close", rtol=1e-6)
