@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from torchkeras_compat import losses, metrics
+from torchkeras_compat import backend as K, losses, metrics
 
 REF = np.load(os.path.join(os.path.dirname(__file__), "fixtures", "numerics.npz"))
 I = {k[len("met.in."):]: REF[k] for k in REF.files if k.startswith("met.in.")}
@@ -92,8 +92,11 @@ def test_reset_call_and_names():
     assert float(m.result()) == 0.0
     acc = M.BinaryAccuracy()
     assert float(acc([1.0, 0.0], [0.9, 0.7])) == pytest.approx(0.5)
+    K.clear_session()
     assert (acc.name, M.MeanIoU(3).name, M.AUC().name, M.Mean().name) == \
         ("binary_accuracy", "mean_io_u", "auc", "mean")
+    # unnamed metrics are numbered as tf.keras numbers them; named defaults are not
+    assert (M.AUC().name, M.AUC().name, M.Mean().name) == ("auc_1", "auc_2", "mean")
     assert M.BinaryAccuracy(threshold=0.7).get_config() == {"threshold": 0.7, "name": "binary_accuracy",
                                                           "dtype": "float32"}
 

@@ -148,6 +148,11 @@ logcosh = log_cosh
 
 
 # ------------------------------------------------------------------------------ base class
+def _unique_name(prefix: str) -> str:
+    from .engine.base_layer import unique_name
+    return unique_name(prefix)
+
+
 def _snake_case(name: str) -> str:
     s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", s).lower()
@@ -188,7 +193,9 @@ class Metric:
     """
 
     def __init__(self, name: Optional[str] = None, dtype=None, **kwargs):
-        self.name = name or _snake_case(type(self).__name__)
+        # Unnamed metrics get Keras's process-wide unique names ('auc', 'auc_1', ...), so two
+        # AUC() objects in one compile() report under different history keys.
+        self.name = name or _unique_name(_snake_case(type(self).__name__))
         self.dtype = config.torch_dtype(dtype)
         self._state_names: List[str] = []
         self._initial_values = {}

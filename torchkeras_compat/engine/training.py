@@ -77,21 +77,15 @@ class Model(Layer):
 
     @property
     def metrics_names(self) -> list:
-        if self.compiled_loss is None:
-            return []
-        names = list(self.compiled_loss.names)
-        if self.compiled_metrics is not None and self.compiled_metrics.built:
-            names += [metric_name(m) for m in self.compiled_metrics.metrics]
-        return names
+        # As tf.keras 2: empty until the first train/test step has built the metrics.
+        return [metric_name(m) for m in self.metrics]
 
     @property
     def metrics(self) -> list:
-        if self.compiled_loss is None:
+        # As tf.keras 2: empty until the first train/test step has built the metrics.
+        if self.compiled_loss is None or self.compiled_metrics is None or not self.compiled_metrics.built:
             return []
-        out = list(self.compiled_loss.trackers)
-        if self.compiled_metrics is not None and self.compiled_metrics.built:
-            out += self.compiled_metrics.metrics
-        return out
+        return list(self.compiled_loss.trackers) + self.compiled_metrics.metrics
 
     @property
     def state_updates(self):

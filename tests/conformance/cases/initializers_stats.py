@@ -1,0 +1,159 @@
+"""Initializer statistics (mean/std/bounds) by name, class, and Keras 1 init= spelling."""
+# ---- common case header (copied into every case; cases must be self-contained) ----
+import traceback
+
+import numpy as np
+
+import keras
+
+TOL = dict(rtol=1e-4, atol=1e-5)  # float32 forward pass
+FAILED = []
+
+
+def sub(name):
+    """Run the decorated function at once; on error note it and go on, so the other keys still report."""
+    def run(fn):
+        try:
+            fn()
+        except Exception as e:  # noqa: BLE001 - any failure of the implementation under test
+            traceback.print_exc()
+            FAILED.append(f"{name}: {type(e).__name__}: {' '.join(str(e).split())[:150]}")
+    return run
+
+
+def finish():
+    """Fail the case (after reporting what passed) when a sub-test raised."""
+    if FAILED:
+        raise RuntimeError(f"{len(FAILED)} sub-test(s) raised: " + " | ".join(FAILED))
+
+
+def seed_weights(model, seed):
+    """Replace every weight, layer by layer, by seeded uniform(-0.5, 0.5) float32 values.
+
+    Nested models are walked into; a BatchNormalization's moving variance (its last weight) is drawn
+    from uniform(0.5, 1.5) so that it stays positive.
+    """
+    rng = np.random.RandomState(seed)
+
+    def visit(layer):
+        inner = getattr(layer, "layers", None)
+        if isinstance(inner, (list, tuple)) and inner:
+            for s in inner:
+                visit(s)
+            return
+        old = layer.get_weights()
+        if old:
+            new = [rng.uniform(-0.5, 0.5, w.shape).astype("float32") for w in old]
+            if type(layer).__name__ == "BatchNormalization":
+                new[-1] = rng.uniform(0.5, 1.5, old[-1].shape).astype("float32")
+            layer.set_weights(new)
+
+    for layer in model.layers:
+        visit(layer)
+
+
+def data(seed, shape, lo=-1.0, hi=1.0):
+    return np.random.RandomState(seed).uniform(lo, hi, shape).astype("float32")
+
+
+def num(v):
+    """A tensor/scalar as a numpy array (0-d for a scalar), so TF scalars and torch 0-d tensors report alike."""
+    if hasattr(v, "detach"):
+        v = v.detach().cpu()
+    return np.asarray(v)
+
+
+def report_outputs(key, y, tol=TOL):
+    if isinstance(y, (list, tuple)):
+        for i, yi in enumerate(y):
+            report(f"{key}.{i}", yi, rule="close", **tol)
+    else:
+        report(key, y, rule="close", **tol)
+
+
+def layer_case(key, make_layer, x, seed=0, tol=TOL, input_dtype=None):
+    """Sub-test: one layer on a functional Input, every weight seeded, predict on x, report close."""
+    @sub(key)
+    def _():
+        inp = keras.layers.Input(shape=x.shape[1:], **({"dtype": input_dtype} if input_dtype else {}))
+        model = keras.models.Model(inputs=inp, outputs=make_layer()(inp))
+        seed_weights(model, seed)
+        report_outputs(key, model.predict(x, verbose=0), tol)
+# ---- end of common header ----
+from keras import initializers as I
+from keras.layers import Dense, Conv2D
+from keras.models import Sequential
+from keras import backend as K
+
+SHAPE = (200, 300)
+
+
+def stats(key, init, shape=SHAPE, std=None, bound=None, mean=0.0):
+    @sub(key)
+    def _():
+        w = num(K.eval(init(shape))) if callable(init) else None
+        report(key + ".shape", list(w.shape))
+        report(key + ".dtype", str(w.dtype))
+        if mean is not None:
+            report(key + ".mean_near", bool(abs(w.mean() - mean) < 0.05 * max(1.0, abs(mean)) + 0.01))
+        if std is not None:
+            report(key + ".std_ratio", bool(0.9 < w.std() / std < 1.1))
+        if bound is not None:
+            report(key + ".within_bound", bool(np.abs(w).max() <= bound + 1e-6))
+            report(key + ".reaches_bound", bool(np.abs(w).max() > 0.9 * bound))
+
+
+fi, fo = SHAPE
+stats("glorot_uniform", I.get("glorot_uniform"), bound=np.sqrt(6 / (fi + fo)), std=np.sqrt(2 / (fi + fo)))
+stats("glorot_normal", I.glorot_normal(), std=np.sqrt(2 / (fi + fo)), bound=2 * np.sqrt(2 / (fi + fo)))
+stats("he_normal", I.he_normal(), std=np.sqrt(2 / fi), bound=2 * np.sqrt(2 / fi))
+stats("he_uniform", I.get("he_uniform"), bound=np.sqrt(6 / fi))
+stats("lecun_uniform", I.lecun_uniform(), bound=np.sqrt(3 / fi))
+stats("lecun_normal", I.lecun_normal(), std=np.sqrt(1 / fi))
+stats("random_normal", I.RandomNormal(mean=1.0, stddev=0.2), std=0.2, mean=1.0)
+stats("random_uniform", I.RandomUniform(minval=-0.2, maxval=0.2), bound=0.2)
+stats("truncated_normal", I.TruncatedNormal(stddev=0.1), bound=0.2)
+stats("variance_scaling", I.VarianceScaling(scale=2.0, mode="fan_out", distribution="uniform"),
+      bound=np.sqrt(6.0 / fo))
+stats("variance_scaling_avg", I.VarianceScaling(scale=1.0, mode="fan_avg", distribution="truncated_normal"),
+      std=np.sqrt(2 / (fi + fo)))
+stats("conv_glorot", I.glorot_uniform(), shape=(3, 3, 16, 32), bound=np.sqrt(6 / (9 * 16 + 9 * 32)))
+stats("conv_he", I.he_normal(), shape=(5, 5, 8, 4), std=np.sqrt(2 / (25 * 8)))
+
+
+@sub("exact")
+def _():
+    report("exact.zeros", num(K.eval(I.Zeros()((2, 3)))), rule="close")
+    report("exact.ones", num(K.eval(I.get("ones")((2, 3)))), rule="close")
+    report("exact.constant", num(K.eval(I.Constant(0.3)((2, 2)))), rule="close")
+    report("exact.identity", num(K.eval(I.Identity(gain=2.0)((3, 4)))), rule="close")
+    o = num(K.eval(I.Orthogonal()((6, 6))))
+    report("exact.orthogonal", o @ o.T, rule="close", rtol=1e-4, atol=1e-5)
+    o2 = num(K.eval(I.orthogonal(gain=3.0)((4, 8))))
+    report("exact.orthogonal_rect", o2 @ o2.T, rule="close", rtol=1e-4, atol=1e-4)
+
+
+@sub("config")
+def _():
+    report("config.glorot", I.serialize(I.glorot_uniform(seed=3)))
+    report("config.vs", I.VarianceScaling(scale=0.5, mode="fan_in", distribution="normal").get_config())
+    report("config.get_dict", type(I.get({"class_name": "RandomNormal", "config": {"stddev": 0.3}})).__name__)
+
+
+@sub("layers")
+def _():
+    m = Sequential([Dense(64, input_dim=100, init="uniform"), Dense(50, kernel_initializer="he_normal",
+                                                                bias_initializer="ones"),
+                    Dense(10, init="zero")])
+    w = m.get_weights()
+    report("layers.uniform_bound", bool(np.abs(w[0]).max() <= 0.05 + 1e-7))
+    report("layers.bias_default_zero", bool(np.all(w[1] == 0)))
+    report("layers.he_std_ok", bool(0.85 < w[2].std() / np.sqrt(2 / 64) < 1.15))
+    report("layers.ones_bias", bool(np.all(w[3] == 1)))
+    report("layers.zero_kernel", bool(np.all(w[4] == 0)))
+    c = Conv2D(8, (3, 3), kernel_initializer="lecun_normal", input_shape=(6, 6, 4))
+    Sequential([c])
+    report("layers.conv_std_ok", bool(0.7 < c.get_weights()[0].std() / np.sqrt(1 / 36) < 1.3))
+
+
+finish()
