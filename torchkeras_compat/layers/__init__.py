@@ -1,8 +1,9 @@
 """``keras.layers``: every layer class, the ``Input`` function and the merge functions."""
 from ..engine.base_layer import InputSpec, Layer
 from ..engine.input_layer import Input, InputLayer
-from .core import (Activation, ActivityRegularization, Dense, Dropout, Flatten, Lambda, Masking,
-                   Permute, RepeatVector, Reshape, TorchModuleWrapper)
+from .core import (Activation, ActivityRegularization, Dense, Dropout, Flatten, Identity, Lambda,
+                   Masking, Permute, RepeatVector, Rescaling, Reshape, TorchModuleWrapper)
+from .attention import AdditiveAttention, Attention
 from .convolutional import (AtrousConvolution1D, AtrousConvolution2D, Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, Conv3D, Conv3DTranspose,
                             Convolution1D, Convolution1DTranspose, Convolution2D, Convolution2DTranspose,
                             Convolution3D, Convolution3DTranspose, Cropping1D, Cropping2D, Cropping3D,

@@ -388,3 +388,43 @@ class TorchModuleWrapper(Layer):
         raise NotImplementedError(f"Layer {self.name} wraps the torch module "
                                   f"{type(self.module).__name__}, which has no Keras config; save its "
                                   "weights (model.save_weights or torch.save(model.state_dict())) instead.")
+
+
+@registry.register("layer")
+class Identity(Layer):
+    """Returns its input unchanged (any shape); a placeholder layer."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs):
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+@registry.register("layer")
+class Rescaling(Layer):
+    """``inputs * scale + offset`` in floatx (e.g. ``Rescaling(1. / 255)`` for image pixels)."""
+
+    def __init__(self, scale: float, offset: float = 0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.scale = scale
+        self.offset = offset
+
+    def call(self, inputs):
+        dtype = inputs.dtype if inputs.is_floating_point() else torch.float32
+        x = inputs.to(dtype)
+        scale = torch.as_tensor(self.scale, dtype=dtype, device=x.device)
+        offset = torch.as_tensor(self.offset, dtype=dtype, device=x.device)
+        return x * scale + offset
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"scale": self.scale, "offset": self.offset})
+        return config
