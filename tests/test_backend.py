@@ -91,3 +91,47 @@ def test_weights_work_with_get_value():
     keras.Sequential([dense])
     assert K.get_value(dense.weights[0]).shape == (3, 2)
     assert K.batch_get_value(dense.weights)[1].shape == (2,)
+
+
+# ---------------------------------------------------------------- image / sequence ops (backend/nn.py)
+def test_conv2d_matches_conv2d_layer():
+    from torchkeras_compat.layers import Conv2D
+    x = np.random.RandomState(0).rand(2, 7, 6, 3).astype("float32")
+    layer = Conv2D(4, (3, 2), strides=(2, 2), padding="same", use_bias=False)
+    want = layer(K.constant(x)).detach().numpy()
+    got = K.eval(K.conv2d(x, layer.get_weights()[0], strides=(2, 2), padding="same"))
+    np.testing.assert_allclose(np.asarray(got), want, rtol=1e-5, atol=1e-6)
+
+
+def test_padding_and_bias_add_shapes():
+    x = np.zeros((2, 5, 4, 3), "float32")
+    assert tuple(K.spatial_2d_padding(x, ((1, 2), (0, 1))).shape) == (2, 8, 5, 3)
+    assert tuple(K.temporal_padding(np.zeros((2, 5, 3)), (2, 1)).shape) == (2, 8, 3)
+    y = K.bias_add(x, np.array([1.0, 2.0, 3.0], "float32"))
+    assert np.asarray(y)[0, 0, 0].tolist() == [1.0, 2.0, 3.0]
+
+
+def test_in_top_k_counts_ties_inside():
+    p = np.array([[0.1, 0.5, 0.5, 0.2]], "float32")
+    assert bool(K.in_top_k(p, np.array([2]), 1)[0]) and bool(K.in_top_k(p, np.array([1]), 1)[0])
+    assert not bool(K.in_top_k(p, np.array([3]), 2)[0])
+
+
+def test_ctc_greedy_decode_merges_repeats_and_drops_blanks():
+    # classes 0..2, blank = 2; path 0 0 2 0 1 1 -> [0, 0, 1]
+    path = [0, 0, 2, 0, 1, 1]
+    probs = np.full((1, 6, 3), 0.1, "float32")
+    probs[0, np.arange(6), path] = 0.8
+    decoded, log_prob = K.ctc_decode(probs, np.array([6]))
+    assert np.asarray(decoded[0]).tolist() == [[0, 0, 1, -1, -1, -1]]
+    assert float(log_prob[0, 0]) == pytest.approx(-6 * np.log(0.8 + 1e-7), rel=1e-5)
+    cost = K.ctc_batch_cost(np.array([[0, 0, 1]]), probs, np.array([[6]]), np.array([[3]]))
+    assert tuple(cost.shape) == (1, 1) and float(cost[0, 0]) > 0
+
+
+def test_conv2d_transpose_checks_output_shape():
+    x = np.zeros((1, 4, 4, 2), "float32")
+    k = np.zeros((3, 3, 5, 2), "float32")
+    assert tuple(K.conv2d_transpose(x, k, (1, 8, 8, 5), strides=(2, 2), padding="same").shape) == (1, 8, 8, 5)
+    with pytest.raises(ValueError, match="output_shape"):
+        K.conv2d_transpose(x, k, (1, 12, 12, 5), strides=(2, 2), padding="same")

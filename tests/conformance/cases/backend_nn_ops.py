@@ -1,0 +1,175 @@
+"""keras.backend image/sequence ops: padding, bias_add, conv, pooling, resizing, in_top_k, loops, CTC."""
+# ---- common case header (copied into every case; cases must be self-contained) ----
+import traceback
+
+import numpy as np
+
+import keras
+
+TOL = dict(rtol=1e-4, atol=1e-5)  # float32 forward pass
+FAILED = []
+
+
+def sub(name):
+    """Run the decorated function at once; on error note it and go on, so the other keys still report."""
+    def run(fn):
+        try:
+            fn()
+        except Exception as e:  # noqa: BLE001 - any failure of the implementation under test
+            traceback.print_exc()
+            FAILED.append(f"{name}: {type(e).__name__}: {' '.join(str(e).split())[:150]}")
+    return run
+
+
+def finish():
+    """Fail the case (after reporting what passed) when a sub-test raised."""
+    if FAILED:
+        raise RuntimeError(f"{len(FAILED)} sub-test(s) raised: " + " | ".join(FAILED))
+
+
+def seed_weights(model, seed):
+    """Replace every weight, layer by layer, by seeded uniform(-0.5, 0.5) float32 values.
+
+    Nested models are walked into; a BatchNormalization's moving variance (its last weight) is drawn
+    from uniform(0.5, 1.5) so that it stays positive.
+    """
+    rng = np.random.RandomState(seed)
+
+    def visit(layer):
+        inner = getattr(layer, "layers", None)
+        if isinstance(inner, (list, tuple)) and inner:
+            for s in inner:
+                visit(s)
+            return
+        old = layer.get_weights()
+        if old:
+            new = [rng.uniform(-0.5, 0.5, w.shape).astype("float32") for w in old]
+            if type(layer).__name__ == "BatchNormalization":
+                new[-1] = rng.uniform(0.5, 1.5, old[-1].shape).astype("float32")
+            layer.set_weights(new)
+
+    for layer in model.layers:
+        visit(layer)
+
+
+def data(seed, shape, lo=-1.0, hi=1.0):
+    return np.random.RandomState(seed).uniform(lo, hi, shape).astype("float32")
+
+
+def num(v):
+    """A tensor/scalar as a numpy array (0-d for a scalar), so TF scalars and torch 0-d tensors report alike."""
+    if hasattr(v, "detach"):
+        v = v.detach().cpu()
+    return np.asarray(v)
+
+
+def report_outputs(key, y, tol=TOL):
+    if isinstance(y, (list, tuple)):
+        for i, yi in enumerate(y):
+            report(f"{key}.{i}", yi, rule="close", **tol)
+    else:
+        report(key, y, rule="close", **tol)
+
+
+def layer_case(key, make_layer, x, seed=0, tol=TOL, input_dtype=None):
+    """Sub-test: one layer on a functional Input, every weight seeded, predict on x, report close."""
+    @sub(key)
+    def _():
+        inp = keras.layers.Input(shape=x.shape[1:], **({"dtype": input_dtype} if input_dtype else {}))
+        model = keras.models.Model(inputs=inp, outputs=make_layer()(inp))
+        seed_weights(model, seed)
+        report_outputs(key, model.predict(x, verbose=0), tol)
+# ---- end of common header ----
+from keras import backend as K
+
+TOLB = dict(rtol=1e-4, atol=1e-5)
+img = data(1, (2, 7, 6, 3))
+seq = data(2, (2, 9, 3))
+vol = data(3, (1, 4, 5, 3, 2))
+
+
+def ev(t):
+    return num(K.eval(t))
+
+
+@sub("padding")
+def _():
+    report("padding.temporal", ev(K.temporal_padding(K.constant(seq), (2, 1))), rule="close", **TOLB)
+    report("padding.spatial2d", ev(K.spatial_2d_padding(K.constant(img), ((1, 0), (2, 1)))), rule="close", **TOLB)
+    report("padding.spatial2d_cf", ev(K.spatial_2d_padding(K.constant(img), ((1, 2), (0, 1)),
+                                                           data_format="channels_first")).shape)
+    report("padding.spatial3d", ev(K.spatial_3d_padding(K.constant(vol))).shape)
+    report("padding.bias_add", ev(K.bias_add(K.constant(img), K.constant([1.0, 2.0, 3.0]))), rule="close", **TOLB)
+    report("padding.bias_add_cf", ev(K.bias_add(K.constant(img), K.constant(np.arange(7.0)), data_format="channels_first")),
+           rule="close", **TOLB)
+
+
+@sub("conv")
+def _():
+    k2 = data(4, (3, 2, 3, 4))
+    for pad in ("valid", "same"):
+        for strides in ((1, 1), (2, 2), (2, 3)):
+            report(f"conv.conv2d_{pad}_{strides[0]}{strides[1]}",
+                   ev(K.conv2d(K.constant(img), K.constant(k2), strides=strides, padding=pad)), rule="close", **TOLB)
+    report("conv.conv2d_dilated", ev(K.conv2d(K.constant(img), K.constant(k2), padding="same", dilation_rate=(2, 2))),
+           rule="close", **TOLB)
+    k1 = data(5, (3, 3, 5))
+    for pad in ("valid", "same", "causal"):
+        report("conv.conv1d_" + pad, ev(K.conv1d(K.constant(seq), K.constant(k1), padding=pad)), rule="close", **TOLB)
+    report("conv.conv1d_stride2", ev(K.conv1d(K.constant(seq), K.constant(k1), strides=2, padding="same")),
+           rule="close", **TOLB)
+    dk = data(6, (3, 3, 3, 2))
+    report("conv.depthwise", ev(K.depthwise_conv2d(K.constant(img), K.constant(dk), padding="same")), rule="close", **TOLB)
+    pk = data(7, (1, 1, 6, 4))
+    report("conv.separable", ev(K.separable_conv2d(K.constant(img), K.constant(dk), K.constant(pk), strides=(2, 2))),
+           rule="close", **TOLB)
+    kt = data(8, (3, 3, 5, 3))
+    report("conv.transpose_same", ev(K.conv2d_transpose(K.constant(img), K.constant(kt), (2, 14, 12, 5),
+                                                         strides=(2, 2), padding="same")), rule="close", **TOLB)
+    report("conv.transpose_valid", ev(K.conv2d_transpose(K.constant(img), K.constant(kt), (2, 15, 13, 5),
+                                                          strides=(2, 2), padding="valid")), rule="close", **TOLB)
+    report("conv.conv3d", ev(K.conv3d(K.constant(vol), K.constant(data(9, (2, 2, 2, 2, 3))), padding="same")),
+           rule="close", **TOLB)
+
+
+@sub("pool")
+def _():
+    for mode in ("max", "avg"):
+        for pad in ("valid", "same"):
+            report(f"pool.{mode}_{pad}", ev(K.pool2d(K.constant(img), (2, 2), strides=(2, 2), padding=pad, pool_mode=mode)),
+                   rule="close", **TOLB)
+        report(f"pool.{mode}_3x3s1_same", ev(K.pool2d(K.constant(img), (3, 3), padding="same", pool_mode=mode)),
+               rule="close", **TOLB)
+    report("pool.pool3d", ev(K.pool3d(K.constant(vol), (2, 2, 2), strides=(2, 2, 2), pool_mode="avg")), rule="close", **TOLB)
+    report("pool.resize_nearest", ev(K.resize_images(K.constant(img), 2, 3, "channels_last")), rule="close", **TOLB)
+    report("pool.resize_volumes", ev(K.resize_volumes(K.constant(vol), 2, 1, 2, "channels_last")).shape)
+
+
+@sub("misc")
+def _():
+    p = K.constant([[0.1, 0.5, 0.5, 0.2], [0.9, 0.05, 0.03, 0.02], [0.3, 0.3, 0.3, 0.1]])
+    report("misc.in_top_k_1", ev(K.in_top_k(p, K.constant([2, 0, 3], dtype="int32"), 1)))
+    report("misc.in_top_k_2", ev(K.in_top_k(p, K.constant([3, 1, 0], dtype="int32"), 2)))
+    report("misc.map_fn", ev(K.map_fn(lambda r: K.sum(r * r), K.constant(seq[0]))), rule="close", **TOLB)
+    report("misc.foldl", ev(K.foldl(lambda a, r: a + 2.0 * r, K.constant(seq[0]))), rule="close", **TOLB)
+    report("misc.foldr", ev(K.foldr(lambda a, r: a * 0.5 + r, K.constant(seq[0]), K.zeros((3,)))), rule="close", **TOLB)
+    with K.name_scope("block"):
+        report("misc.name_scope_ok", True)
+
+
+@sub("ctc")
+def _():
+    rng = np.random.RandomState(10)
+    logits = rng.normal(size=(3, 8, 5)).astype("float32")
+    probs = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
+    labels = np.array([[1, 2, 2, 0], [3, 1, 0, 0], [0, 0, 0, 0]], dtype="float32")
+    in_len = np.array([[8], [6], [7]])
+    lab_len = np.array([[3], [2], [1]])
+    cost = ev(K.ctc_batch_cost(K.constant(labels), K.constant(probs), K.constant(in_len), K.constant(lab_len)))
+    report("ctc.cost", cost, rule="close", **TOLB)
+    dec, logp = K.ctc_decode(K.constant(probs), np.array([8, 6, 7]), greedy=True)
+    report("ctc.decoded", ev(dec[0]))
+    report("ctc.log_prob", ev(logp), rule="close", **TOLB)
+
+
+finish()
