@@ -52,3 +52,28 @@ def test_rescaling_and_identity():
     model = keras.models.Model(inp, L.Identity()(L.Rescaling(1.0 / 255, offset=-0.5)(inp)))
     np.testing.assert_allclose(model.predict(x, verbose=0), x / 255 - 0.5, rtol=1e-6)
     assert L.Rescaling(2.0).get_config()["scale"] == 2.0
+
+
+def test_multi_head_attention_matches_the_einsum_formula():
+    rng = np.random.RandomState(3)
+    q, v = rng.randn(2, 3, 4).astype("float32"), rng.randn(2, 5, 6).astype("float32")
+    qi, vi = L.Input(shape=(3, 4)), L.Input(shape=(5, 6))
+    layer = L.MultiHeadAttention(num_heads=2, key_dim=3, value_dim=2, output_shape=7)
+    out, scores = layer(qi, vi, return_attention_scores=True)
+    assert tuple(out.shape) == (None, 3, 7) and tuple(scores.shape) == (None, 2, 3, 5)
+    assert [w.name for w in layer.weights][::2] == ["multi_head_attention/query/kernel:0",
+                                                      "multi_head_attention/key/kernel:0",
+                                                      "multi_head_attention/value/kernel:0",
+                                                      "multi_head_attention/attention_output/kernel:0"]
+    weights = [rng.uniform(-0.5, 0.5, w.shape).astype("float32") for w in layer.get_weights()]
+    layer.set_weights(weights)
+    wq, bq, wk, bk, wv, bv, wo, bo = weights
+    pq = (np.einsum("btd,dhk->bthk", q, wq) + bq) / np.sqrt(3)
+    pk = np.einsum("bsd,dhk->bshk", v, wk) + bk
+    pv = np.einsum("bsd,dhk->bshk", v, wv) + bv
+    probs = _softmax(np.einsum("bthk,bshk->bhts", pq, pk))
+    expected = np.einsum("bhts,bshk,hko->bto", probs, pv, wo) + bo
+    got, got_scores = keras.models.Model([qi, vi], [out, scores]).predict([q, v], verbose=0)
+    np.testing.assert_allclose(got_scores, probs, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
+    assert layer.get_config()["query_shape"] == [None, 3, 4]

@@ -3,7 +3,7 @@ from ..engine.base_layer import InputSpec, Layer
 from ..engine.input_layer import Input, InputLayer
 from .core import (Activation, ActivityRegularization, Dense, Dropout, Flatten, Identity, Lambda,
                    Masking, Permute, RepeatVector, Rescaling, Reshape, TorchModuleWrapper)
-from .attention import AdditiveAttention, Attention
+from .attention import AdditiveAttention, Attention, MultiHeadAttention
 from .convolutional import (AtrousConvolution1D, AtrousConvolution2D, Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, Conv3D, Conv3DTranspose,
                             Convolution1D, Convolution1DTranspose, Convolution2D, Convolution2DTranspose,
                             Convolution3D, Convolution3DTranspose, Cropping1D, Cropping2D, Cropping3D,
