@@ -48,3 +48,9 @@ def test_orthogonal_regularizer_matches_keras():
     np.testing.assert_allclose(regularizers.OrthogonalRegularizer(0.1)(w).numpy(), REF["reg.orth_rows"], rtol=1e-5)
     np.testing.assert_allclose(regularizers.OrthogonalRegularizer(0.2, mode="columns")(w).numpy(),
                                REF["reg.orth_columns"], rtol=1e-5)
+
+
+def test_name_l1_l2_uses_the_functions_defaults():
+    # Dense(kernel_regularizer='l1_l2') penalises with 0.01/0.01 in Keras, not L1L2()'s zeros
+    assert regularizers.get("l1_l2").get_config() == pytest.approx({"l1": 0.01, "l2": 0.01})
+    assert regularizers.get("L1L2").get_config() == {"l1": 0.0, "l2": 0.0}

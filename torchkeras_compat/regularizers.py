@@ -150,6 +150,9 @@ def serialize(regularizer) -> object:
 
 
 def deserialize(config, custom_objects: Optional[dict] = None):
+    if config == "l1_l2" and "l1_l2" not in (custom_objects or {}):
+        # as Keras: the name stands for the function l1_l2(), whose factors default to 0.01
+        return l1_l2()
     obj = registry.deserialize("regularizer", config, custom_objects, what="regularizer")
     return obj() if isinstance(obj, type) else obj
 
