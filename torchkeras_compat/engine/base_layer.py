@@ -437,6 +437,10 @@ class Layer(nn.Module):
             return self._symbolic_call(inputs, args[1:], kwargs)
         if not is_tensor and not _all_tensors(inputs):
             inputs = _to_tensors(inputs, self._weight_device())  # numpy arrays, lists of numbers
+        if self._call_losses:
+            # as Keras: a call replaces the previous call's loss tensors (add_loss(fn) ones stay);
+            # keeping them would also keep every step's autograd graph alive
+            self._call_losses = [l for l in self._call_losses if callable(l)]
         if not self.built:
             self._maybe_build(_shapes_of(inputs, keep_batch=True))
         accepts_training, accepts_mask, makes_mask = _call_signature(type(self))

@@ -45,8 +45,8 @@ class Model(Layer):
                          **{k: v for k, v in kwargs.items() if k in ("dtype",)})
         self._init_set(_is_graph_network=False, optimizer=None, compiled_loss=None,
                        compiled_metrics=None, stop_training=False, history=None,
-                       _is_compiled=False, _train_prepared=False, _regularized=[], _constrained=[],
-                       _policy=None, _loss_scaled=False)
+                       _is_compiled=False, _train_prepared=False, _regularized=[], _loss_fns_added=[],
+                       _constrained=[], _policy=None, _loss_scaled=False)
         if inputs is not None:
             if outputs is None:
                 raise ValueError("A functional Model needs both `inputs` and `outputs`.")
@@ -270,6 +270,8 @@ class Model(Layer):
 
     def _regularization_losses(self, call_losses) -> list:
         reg = [w.regularizer(w.value()) for w in self._regularized]
+        # add_loss(fn) terms (e.g. a penalty on a kernel added to the model) are re-evaluated each step
+        reg += [fn() for fn in self._loss_fns_added]
         return reg + call_losses
 
     def _prepare_training(self, x_list=None) -> None:
@@ -280,13 +282,20 @@ class Model(Layer):
         self.optimizer.build(params)
         all_weights = self._all_weights()
         self._regularized = [w for w in all_weights if w.regularizer is not None]
+        self._loss_fns_added = self._added_loss_fns()
         self._constrained = [w for w in all_weights if w.constraint is not None and w.trainable]
         self._prepare_step_cache()
         self._train_prepared = True
 
+    def _added_loss_fns(self) -> list:
+        """The zero-argument callables given to add_loss() on this model and its layers."""
+        return [fn for layer in [self, *self._flatten_layers()]
+                for fn in getattr(layer, "_call_losses", ()) if callable(fn)]
+
     def _prepare_eval(self) -> None:
         all_weights = self._all_weights()
         self._regularized = [w for w in all_weights if w.regularizer is not None]
+        self._loss_fns_added = self._added_loss_fns()
         self._prepare_step_cache()
 
     def _prepare_step_cache(self) -> None:
