@@ -28,6 +28,7 @@ from .normalization import BatchNormalization, LayerNormalization
 from .noise import (AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D,
                     SpatialDropout3D)
 from .advanced_activations import ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU
+from .preprocessing import CenterCrop, Normalization, RandomFlip, Resizing
 
 
 def serialize(layer) -> dict:

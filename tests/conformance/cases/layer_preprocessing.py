@@ -1,0 +1,157 @@
+"""Preprocessing layers inside models: Resizing, CenterCrop, RandomFlip, Normalization (adapt, constants, invert)."""
+# ---- common case header (copied into every case; cases must be self-contained) ----
+import traceback
+
+import numpy as np
+
+import keras
+
+TOL = dict(rtol=1e-4, atol=1e-5)  # float32 forward pass
+FAILED = []
+
+
+def sub(name):
+    """Run the decorated function at once; on error note it and go on, so the other keys still report."""
+    def run(fn):
+        try:
+            fn()
+        except Exception as e:  # noqa: BLE001 - any failure of the implementation under test
+            traceback.print_exc()
+            FAILED.append(f"{name}: {type(e).__name__}: {' '.join(str(e).split())[:150]}")
+    return run
+
+
+def finish():
+    """Fail the case (after reporting what passed) when a sub-test raised."""
+    if FAILED:
+        raise RuntimeError(f"{len(FAILED)} sub-test(s) raised: " + " | ".join(FAILED))
+
+
+def seed_weights(model, seed):
+    """Replace every weight, layer by layer, by seeded uniform(-0.5, 0.5) float32 values.
+
+    Nested models are walked into; a BatchNormalization's moving variance (its last weight) is drawn
+    from uniform(0.5, 1.5) so that it stays positive.
+    """
+    rng = np.random.RandomState(seed)
+
+    def visit(layer):
+        inner = getattr(layer, "layers", None)
+        if isinstance(inner, (list, tuple)) and inner:
+            for s in inner:
+                visit(s)
+            return
+        old = layer.get_weights()
+        if old:
+            new = [rng.uniform(-0.5, 0.5, w.shape).astype("float32") for w in old]
+            if type(layer).__name__ == "BatchNormalization":
+                new[-1] = rng.uniform(0.5, 1.5, old[-1].shape).astype("float32")
+            layer.set_weights(new)
+
+    for layer in model.layers:
+        visit(layer)
+
+
+def data(seed, shape, lo=-1.0, hi=1.0):
+    return np.random.RandomState(seed).uniform(lo, hi, shape).astype("float32")
+
+
+def num(v):
+    """A tensor/scalar as a numpy array (0-d for a scalar), so TF scalars and torch 0-d tensors report alike."""
+    if hasattr(v, "detach"):
+        v = v.detach().cpu()
+    return np.asarray(v)
+
+
+def report_outputs(key, y, tol=TOL):
+    if isinstance(y, (list, tuple)):
+        for i, yi in enumerate(y):
+            report(f"{key}.{i}", yi, rule="close", **tol)
+    else:
+        report(key, y, rule="close", **tol)
+
+
+def layer_case(key, make_layer, x, seed=0, tol=TOL, input_dtype=None):
+    """Sub-test: one layer on a functional Input, every weight seeded, predict on x, report close."""
+    @sub(key)
+    def _():
+        inp = keras.layers.Input(shape=x.shape[1:], **({"dtype": input_dtype} if input_dtype else {}))
+        model = keras.models.Model(inputs=inp, outputs=make_layer()(inp))
+        seed_weights(model, seed)
+        report_outputs(key, model.predict(x, verbose=0), tol)
+# ---- end of common header ----
+from keras import layers as L
+from keras.models import Model, Sequential
+
+img = data(1, (2, 6, 8, 3), 0.0, 255.0)
+
+
+def image_case(key, layer, x=img):
+    @sub(key)
+    def _():
+        inp = L.Input(shape=x.shape[1:])
+        model = Model(inp, layer(inp))
+        report(key + ".shape", list(model.output_shape), rule="exact")
+        report(key, model.predict(x, verbose=0), rule="close", rtol=1e-4, atol=1e-3)
+
+
+image_case("resize_up_bilinear", L.Resizing(9, 11))
+image_case("resize_down_bilinear", L.Resizing(3, 5))
+image_case("resize_nearest", L.Resizing(4, 12, interpolation="nearest"))
+image_case("resize_crop_aspect", L.Resizing(4, 4, crop_to_aspect_ratio=True))
+image_case("center_crop", L.CenterCrop(4, 5))
+image_case("random_flip_inference", L.RandomFlip("horizontal"))
+
+
+@sub("normalization_adapt")
+def _():
+    x = data(2, (20, 4), -3.0, 5.0) * np.array([1, 10, 100, 0.1], "float32")
+    norm = L.Normalization()
+    norm.adapt(x)
+    model = Sequential([L.Input(shape=(4,)), norm, L.Dense(2)])
+    seed_weights(model, 3)
+    norm.adapt(x)
+    report("normalization_adapt.weights", norm.get_weights()[:2], rule="close", rtol=1e-5, atol=1e-5)
+    report("normalization_adapt.count", int(norm.get_weights()[2]), rule="exact")
+    report("normalization_adapt.predict", model.predict(x[:5], verbose=0), rule="close", **TOL)
+    normed = Model(model.input, model.layers[0].output).predict(x, verbose=0)
+    report("normalization_adapt.moments", [normed.mean(0), normed.std(0)], rule="close", rtol=1e-3, atol=1e-4)
+
+
+@sub("normalization_constant_invert")
+def _():
+    x = data(3, (3, 2, 3))
+    inp = L.Input(shape=(2, 3))
+    out = L.Normalization(mean=[1.0, 2.0, 3.0], variance=[4.0, 1.0, 0.25])(inp)
+    back = L.Normalization(mean=[1.0, 2.0, 3.0], variance=[4.0, 1.0, 0.25], invert=True)(out)
+    model = Model(inp, [out, back])
+    report_outputs("normalization_constant_invert", model.predict(x, verbose=0))
+
+
+@sub("normalization_axis_image")
+def _():
+    norm = L.Normalization(axis=-1)
+    norm.adapt(img)
+    report("normalization_axis_image.mean", norm.get_weights()[0], rule="close", rtol=1e-4, atol=1e-3)
+    report("normalization_axis_image.var", norm.get_weights()[1], rule="close", rtol=1e-4, atol=1e-2)
+    report("normalization_axis_image.out", norm(img[:1]), rule="close", rtol=1e-4, atol=1e-4)
+
+
+@sub("augment_pipeline")
+def _():
+    aug = Sequential([L.RandomFlip("horizontal", input_shape=(6, 8, 3)), L.Rescaling(1.0 / 255)])
+    # an explicit Input: nesting a built Sequential as the first layer does not start the graph here yet
+    model = Sequential([L.Input(shape=(6, 8, 3)), aug, L.Conv2D(2, 3), L.GlobalAveragePooling2D(), L.Dense(1)])
+    seed_weights(model, 5)
+    report("augment_pipeline.predict", model.predict(img, verbose=0), rule="close", **TOL)
+    report("augment_pipeline.configs", [{k: v for k, v in l.get_config().items() if k not in ("name", "batch_input_shape")}
+                                        for l in (L.RandomFlip("vertical", seed=3), L.Resizing(2, 3),
+                                                  L.CenterCrop(2, 2), L.Normalization(mean=1.0, variance=2.0))],
+           rule="exact")
+    y = aug(img[:2], training=True)
+    flipped_or_not = [bool(np.allclose(num(y)[i], img[i] / 255, atol=1e-5) or
+                           np.allclose(num(y)[i], img[i, :, ::-1] / 255, atol=1e-5)) for i in range(2)]
+    report("augment_pipeline.training_flip", flipped_or_not, rule="exact")
+
+
+finish()

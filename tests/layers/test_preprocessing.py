@@ -1,0 +1,43 @@
+"""Normalization (adapt, constants, invert), Resizing, CenterCrop, RandomFlip."""
+import numpy as np
+import pytest
+
+import torchkeras_compat as keras
+from torchkeras_compat import layers as L
+
+
+def test_normalization_adapt_sets_moments_and_saves(tmp_path):
+    x = np.random.RandomState(0).rand(10, 3).astype("float32") * 5
+    norm = L.Normalization()
+    norm.adapt(x)
+    mean, var, count = norm.get_weights()
+    np.testing.assert_allclose(mean, x.mean(0), rtol=1e-5)
+    np.testing.assert_allclose(var, x.var(0), rtol=1e-5)
+    assert int(count) == 10
+    model = keras.models.Sequential([L.Input(shape=(3,)), norm])
+    out = model.predict(x, verbose=0)
+    np.testing.assert_allclose(out.mean(0), 0, atol=1e-5)
+    model.save(str(tmp_path / "n.h5"))
+    np.testing.assert_allclose(keras.models.load_model(str(tmp_path / "n.h5")).predict(x, verbose=0), out, atol=1e-6)
+
+
+def test_normalization_constants_and_invert():
+    x = np.arange(6, dtype="float32").reshape(2, 3)
+    out = L.Normalization(mean=[1.0, 2.0, 3.0], variance=[4.0, 1.0, 0.25])(x).numpy()
+    np.testing.assert_allclose(out, (x - [1, 2, 3]) / [2, 1, 0.5], rtol=1e-6)
+    back = L.Normalization(mean=[1.0, 2.0, 3.0], variance=[4.0, 1.0, 0.25], invert=True)(out).numpy()
+    np.testing.assert_allclose(back, x, rtol=1e-6)
+    with pytest.raises(ValueError, match="both `mean` and `variance`"):
+        L.Normalization(mean=1.0)
+
+
+def test_resizing_center_crop_and_flip():
+    img = np.arange(2 * 4 * 6 * 1, dtype="float32").reshape(2, 4, 6, 1)
+    assert tuple(L.Resizing(8, 12, interpolation="nearest")(img).shape) == (2, 8, 12, 1)
+    # half-pixel centres: doubling with nearest repeats every pixel twice
+    np.testing.assert_array_equal(L.Resizing(8, 12, interpolation="nearest")(img).numpy()[:, ::2, ::2], img)
+    np.testing.assert_array_equal(L.CenterCrop(2, 2)(img).numpy(), img[:, 1:3, 2:4])
+    flip = L.RandomFlip("horizontal", seed=1)
+    np.testing.assert_array_equal(flip(img).numpy(), img)  # inference: unchanged
+    y = flip(img, training=True).numpy()
+    assert all(np.array_equal(y[i], img[i]) or np.array_equal(y[i], img[i, :, ::-1]) for i in range(2))
