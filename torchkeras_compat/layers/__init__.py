@@ -29,6 +29,7 @@ from .noise import (AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout
                     SpatialDropout3D)
 from .advanced_activations import ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU
 from .preprocessing import CenterCrop, Normalization, RandomFlip, Resizing
+from . import experimental  # noqa: E402  keras.layers.experimental.preprocessing (TF 2.2-2.5 path)
 
 
 def serialize(layer) -> dict:
