@@ -194,3 +194,7 @@ def test_keras_module_paths_exist():
     assert resnet50.ResNet50 is resnet.ResNet50 is applications.ResNet50
     for module in (densenet, inception_v3, mobilenet, mobilenet_v2, resnet, vgg16, vgg19, xception):
         assert callable(module.preprocess_input) and callable(module.decode_predictions)
+    from torchkeras_compat.applications import resnet_v2
+    assert resnet_v2.ResNet50V2 is applications.ResNet50V2
+    x = np.array([[[[0.0, 127.5, 255.0]]]], dtype="float32")
+    np.testing.assert_allclose(resnet_v2.preprocess_input(x), [[[[-1.0, 0.0, 1.0]]]])

@@ -12,6 +12,8 @@ from . import imagenet_utils
 
 BASE_WEIGHTS_PATH = imagenet_utils.WEIGHTS_BASE + "densenet/"
 DENSENET121_HASHES = ("9d60b8095a5708f2dcce2bca79d332c7", "30ee3e1110167f948a6b9946edeeb738")
+DENSENET169_HASHES = ("d699b8f76981ab1b30698df4c175e90b", "b8c4d4c20dd625c148057b9ff1c1176b")
+DENSENET201_HASHES = ("1ceb130c1ea1b78c3bf6114dbdfd8807", "c13680b51ded0fb44dff2d8f86ac8bb1")
 BN_EPSILON = 1.001e-5
 
 
@@ -99,6 +101,22 @@ def DenseNet121(include_top: bool = True, weights: Optional[str] = "imagenet", i
     """
     return DenseNet((6, 12, 24, 16), include_top, weights, input_tensor, input_shape, pooling,
                     classes, classifier_activation, "densenet121", DENSENET121_HASHES)
+
+
+def DenseNet169(include_top: bool = True, weights: Optional[str] = "imagenet", input_tensor=None,
+                input_shape: Optional[Sequence[int]] = None, pooling: Optional[str] = None,
+                classes: int = 1000, classifier_activation="softmax"):
+    """DenseNet169: dense blocks of 6, 12, 32 and 32 conv blocks. Args as :func:`DenseNet121`."""
+    return DenseNet((6, 12, 32, 32), include_top, weights, input_tensor, input_shape, pooling,
+                    classes, classifier_activation, "densenet169", DENSENET169_HASHES)
+
+
+def DenseNet201(include_top: bool = True, weights: Optional[str] = "imagenet", input_tensor=None,
+                input_shape: Optional[Sequence[int]] = None, pooling: Optional[str] = None,
+                classes: int = 1000, classifier_activation="softmax"):
+    """DenseNet201: dense blocks of 6, 12, 48 and 32 conv blocks. Args as :func:`DenseNet121`."""
+    return DenseNet((6, 12, 48, 32), include_top, weights, input_tensor, input_shape, pooling,
+                    classes, classifier_activation, "densenet201", DENSENET201_HASHES)
 
 
 def preprocess_input(x, data_format: Optional[str] = None):

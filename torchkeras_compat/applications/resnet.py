@@ -1,4 +1,5 @@
-"""``keras.applications.resnet``: ResNet50 (He et al., 2015), Keras's v1 layout and names."""
+"""``keras.applications.resnet``: ResNet50/101/152 (He et al., 2015), Keras's v1 layout and
+names. The stem and top are shared with ``resnet_v2`` (``preact=True``)."""
 from typing import Optional, Sequence
 
 from ..backend import config
@@ -11,8 +12,14 @@ from ..layers.pooling import GlobalAveragePooling2D, MaxPooling2D
 from . import imagenet_utils
 
 BASE_WEIGHTS_PATH = imagenet_utils.WEIGHTS_BASE + "resnet/"
-WEIGHTS_HASHES = {"resnet50": ("2cb95161c43110f7111970584f804107",
-                               "4d473c1dd8becc155b73f8504c6f6626")}
+WEIGHTS_HASHES = {
+    "resnet50": ("2cb95161c43110f7111970584f804107", "4d473c1dd8becc155b73f8504c6f6626"),
+    "resnet101": ("f1aeb4b969a6efcfb50fad2f0c20cfc5", "88cf7a10940856eca736dc7b7e228a21"),
+    "resnet152": ("100835be76be38e30d865e96f2aaae62", "ee4c566cf9a93f14d82f913c2dc6dd0c"),
+    "resnet50v2": ("3ef43a0b657b3be2300d5770ece849e0", "fac2f116257151a9d068a22e544a4917"),
+    "resnet101v2": ("6343647c601c52e1368623803854d971", "c0ed64b8031c3730f411d2eb4eea35b5"),
+    "resnet152v2": ("a49b44d1979771252814e80f8ec446f9", "ed17cf2e0169df9d443503ef94b23b33"),
+}
 BN_EPSILON = 1.001e-5  # what the converted Caffe weights were trained with
 
 
@@ -55,8 +62,13 @@ def stack1(x, filters: int, blocks: int, stride1: int = 2, name: Optional[str] =
 
 def ResNet(stack_fn, model_name: str, include_top: bool = True, weights="imagenet",
            input_tensor=None, input_shape=None, pooling=None, classes: int = 1000,
-           classifier_activation="softmax"):
-    """The ResNet v1 stem (7x7/2 conv, 3x3/2 max pool), ``stack_fn``'s stages and the top."""
+           classifier_activation="softmax", preact: bool = False):
+    """The ResNet stem (7x7/2 conv, 3x3/2 max pool), ``stack_fn``'s stages and the top.
+
+    ``preact=False`` (v1): batch norm + ReLU right after the stem convolution.
+    ``preact=True`` (v2): the blocks normalise their own inputs, so the stem convolution is
+    bare and a final ``post_bn``/``post_relu`` closes the network.
+    """
     imagenet_utils.validate_weights(weights, include_top, classes)
     if include_top:
         imagenet_utils.validate_activation(classifier_activation, weights)
@@ -67,11 +79,15 @@ def ResNet(stack_fn, model_name: str, include_top: bool = True, weights="imagene
 
     x = ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(img_input)
     x = Conv2D(64, 7, strides=2, name="conv1_conv")(x)
-    x = BatchNormalization(axis=_bn_axis(), epsilon=BN_EPSILON, name="conv1_bn")(x)
-    x = Activation("relu", name="conv1_relu")(x)
+    if not preact:
+        x = BatchNormalization(axis=_bn_axis(), epsilon=BN_EPSILON, name="conv1_bn")(x)
+        x = Activation("relu", name="conv1_relu")(x)
     x = ZeroPadding2D(padding=((1, 1), (1, 1)), name="pool1_pad")(x)
     x = MaxPooling2D(3, strides=2, name="pool1_pool")(x)
     x = stack_fn(x)
+    if preact:
+        x = BatchNormalization(axis=_bn_axis(), epsilon=BN_EPSILON, name="post_bn")(x)
+        x = Activation("relu", name="post_relu")(x)
 
     if include_top:
         x = GlobalAveragePooling2D(name="avg_pool")(x)
@@ -105,6 +121,34 @@ def ResNet50(include_top: bool = True, weights: Optional[str] = "imagenet", inpu
         return stack1(x, 512, 3, name="conv5")
 
     return ResNet(stack_fn, "resnet50", include_top, weights, input_tensor, input_shape,
+                  pooling, classes, classifier_activation)
+
+
+def ResNet101(include_top: bool = True, weights: Optional[str] = "imagenet", input_tensor=None,
+              input_shape: Optional[Sequence[int]] = None, pooling: Optional[str] = None,
+              classes: int = 1000, classifier_activation="softmax"):
+    """ResNet101: stages of 3, 4, 23 and 3 bottleneck blocks. Args as :func:`ResNet50`."""
+    def stack_fn(x):
+        x = stack1(x, 64, 3, stride1=1, name="conv2")
+        x = stack1(x, 128, 4, name="conv3")
+        x = stack1(x, 256, 23, name="conv4")
+        return stack1(x, 512, 3, name="conv5")
+
+    return ResNet(stack_fn, "resnet101", include_top, weights, input_tensor, input_shape,
+                  pooling, classes, classifier_activation)
+
+
+def ResNet152(include_top: bool = True, weights: Optional[str] = "imagenet", input_tensor=None,
+              input_shape: Optional[Sequence[int]] = None, pooling: Optional[str] = None,
+              classes: int = 1000, classifier_activation="softmax"):
+    """ResNet152: stages of 3, 8, 36 and 3 bottleneck blocks. Args as :func:`ResNet50`."""
+    def stack_fn(x):
+        x = stack1(x, 64, 3, stride1=1, name="conv2")
+        x = stack1(x, 128, 8, name="conv3")
+        x = stack1(x, 256, 36, name="conv4")
+        return stack1(x, 512, 3, name="conv5")
+
+    return ResNet(stack_fn, "resnet152", include_top, weights, input_tensor, input_shape,
                   pooling, classes, classifier_activation)
 
 
