@@ -21,17 +21,20 @@ def sync(device) -> None:
         torch.cuda.synchronize()
 
 
-def timed(fn: Callable[[], object], device="cpu") -> float:
-    """Seconds taken by ``fn()``, including any GPU work it queued."""
+def timed(fn: Callable[[], object], device="cpu", clock: str = "wall") -> float:
+    """Seconds taken by ``fn()``, including any GPU work it queued. ``clock='cpu'`` counts this
+    process's CPU time instead of wall-clock time: steadier on a machine shared with other work
+    when torch runs one thread (with several threads, or on a GPU, use 'wall')."""
+    now = time.process_time if clock == "cpu" else time.perf_counter
     sync(device)
-    t0 = time.perf_counter()
+    t0 = now()
     fn()
     sync(device)
-    return time.perf_counter() - t0
+    return now() - t0
 
 
 def interleaved(contenders: Dict[str, Callable[[], object]], rounds: int, device="cpu",
-                warmup: int = 1) -> Dict[str, float]:
+                warmup: int = 1, clock: str = "wall") -> Dict[str, float]:
     """Median seconds of each contender over ``rounds`` rounds, taking turns each round.
 
     ``warmup`` untimed calls of each contender come first (first-call costs: lazy builds,
@@ -47,7 +50,7 @@ def interleaved(contenders: Dict[str, Callable[[], object]], rounds: int, device
         order = names[r % len(names):] + names[:r % len(names)]
         for name in order:
             gc.collect()
-            times[name].append(timed(contenders[name], device))
+            times[name].append(timed(contenders[name], device, clock))
     return {name: statistics.median(t) for name, t in times.items()}
 
 
