@@ -336,3 +336,18 @@ def test_convlstm2d_channels_first_matches_channels_last():
     np.testing.assert_allclose(y_first[1].permute(0, 2, 3, 1).detach().numpy(), y_last[1].detach().numpy(),
                                rtol=1e-5, atol=1e-6)
     assert first.compute_output_shape((None, 3, 2, 5, 6))[0] == (None, 3, 3, 5, 6)
+
+
+def test_conv_lstm1d_channels_first_agrees_with_channels_last_and_config_round_trips():
+    from torchkeras_compat import layers as L
+    x = np.random.RandomState(0).rand(2, 3, 6, 2).astype("float32")
+    last = L.ConvLSTM1D(2, 3, padding="same", return_sequences=True)
+    first = L.ConvLSTM1D(2, 3, padding="same", return_sequences=True, data_format="channels_first")
+    y_last = last(x).detach().numpy()
+    first(np.swapaxes(x, -1, -2))
+    assert [w.shape for w in last.weights] == [(3, 2, 8), (3, 2, 8), (8,)]
+    first.set_weights(last.get_weights())
+    y_first = first(np.swapaxes(x, -1, -2)).detach().numpy()
+    np.testing.assert_allclose(np.swapaxes(y_first, -1, -2), y_last, rtol=1e-5, atol=1e-6)
+    clone = L.ConvLSTM1D.from_config(last.get_config())
+    assert clone.get_config()["kernel_size"] == (3,) and clone.get_config()["strides"] == (1,)

@@ -1,4 +1,6 @@
-"""``ConvLSTM2D``: an LSTM whose input and recurrent transformations are 2D convolutions."""
+"""``ConvLSTM2D``/``ConvLSTM1D``: LSTMs whose input and recurrent transformations are convolutions.
+
+Both run on torch's 2D convolution; a 1D sequence of frames is a 2D one of width 1."""
 from typing import Tuple
 
 import torch
@@ -11,12 +13,12 @@ from ..engine.base_layer import InputSpec, Layer
 from .recurrent import RNN, DropoutRNNCellMixin, _loop
 
 
-def _pair(value, name: str) -> Tuple[int, int]:
+def _tuple(value, n: int, name: str) -> Tuple[int, ...]:
     if isinstance(value, int):
-        return (value, value)
+        return (value,) * n
     value = tuple(int(v) for v in value)
-    if len(value) != 2:
-        raise ValueError(f"The `{name}` argument must be a tuple of 2 integers. Received: {value}")
+    if len(value) != n:
+        raise ValueError(f"The `{name}` argument must be a tuple of {n} integers. Received: {value}")
     return value
 
 
@@ -43,8 +45,18 @@ def _kernel_to_keras(w):
     return w.permute(2, 3, 1, 0)
 
 
+def _kernel1d_to_torch(k):  # Keras (k, in, out) -> torch (out, in, k, 1)
+    return k.permute(2, 1, 0).unsqueeze(-1).contiguous()
+
+
+def _kernel1d_to_keras(w):
+    return w[..., 0].permute(2, 1, 0)
+
+
 class ConvLSTM2DCell(DropoutRNNCellMixin, Layer):
     """One ConvLSTM step on NCHW tensors; states ``[h, c]`` of shape ``(batch, filters, rows, cols)``."""
+
+    rank = 2  # spatial dimensions of the Keras layout (kernel_size, strides, dilation_rate)
 
     def __init__(self, filters: int, kernel_size, strides=(1, 1), padding: str = "valid",
                  dilation_rate=(1, 1), activation="tanh", recurrent_activation="hard_sigmoid",
@@ -55,13 +67,17 @@ class ConvLSTM2DCell(DropoutRNNCellMixin, Layer):
                  bias_constraint=None, dropout: float = 0.0, recurrent_dropout: float = 0.0, **kwargs):
         super().__init__(**kwargs)
         self.filters = int(filters)
-        self.kernel_size = _pair(kernel_size, "kernel_size")
-        self.strides = _pair(strides, "strides")
+        n = self.rank
+        self.kernel_size = _tuple(kernel_size, n, "kernel_size")
+        self.strides = _tuple(strides, n, "strides")
         self.padding = str(padding).lower()
         if self.padding not in ("valid", "same"):
             raise ValueError(f"Layer {self.name}: invalid padding {padding!r}; ConvLSTM2D accepts "
                              "'valid' or 'same'.")
-        self.dilation_rate = _pair(dilation_rate, "dilation_rate")
+        self.dilation_rate = _tuple(dilation_rate, n, "dilation_rate")
+        # the 2D convolution parameters torch runs (a width-1 second axis for rank 1)
+        pad = (1,) * (2 - n)
+        self._k2, self._s2, self._d2 = self.kernel_size + pad, self.strides + pad, self.dilation_rate + pad
         if max(self.strides) > 1 and max(self.dilation_rate) > 1:
             raise ValueError(f"Layer {self.name}: strides > 1 not supported in conjunction with "
                              "dilation_rate > 1.")
@@ -90,17 +106,18 @@ class ConvLSTM2DCell(DropoutRNNCellMixin, Layer):
         if channels is None:
             raise ValueError(f"Layer {self.name}: the channel dimension of the inputs should be "
                              f"defined. Found None in input shape {tuple(input_shape)}.")
-        kh, kw = self.kernel_size
         f = self.filters
-        self.kernel = self.add_weight("kernel", (kh, kw, int(channels), 4 * f),
+        to_keras, from_keras = ((_kernel_to_keras, _kernel_to_torch) if self.rank == 2 else
+                                (_kernel1d_to_keras, _kernel1d_to_torch))
+        self.kernel = self.add_weight("kernel", self.kernel_size + (int(channels), 4 * f),
                                       initializer=self.kernel_initializer,
                                       regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
-                                      to_keras=_kernel_to_keras, from_keras=_kernel_to_torch)
-        self.recurrent_kernel = self.add_weight("recurrent_kernel", (kh, kw, f, 4 * f),
+                                      to_keras=to_keras, from_keras=from_keras)
+        self.recurrent_kernel = self.add_weight("recurrent_kernel", self.kernel_size + (f, 4 * f),
                                                 initializer=self.recurrent_initializer,
                                                 regularizer=self.recurrent_regularizer,
                                                 constraint=self.recurrent_constraint,
-                                                to_keras=_kernel_to_keras, from_keras=_kernel_to_torch)
+                                                to_keras=to_keras, from_keras=from_keras)
         if self.use_bias:
             init = self.bias_initializer
             if self.unit_forget_bias:
@@ -116,14 +133,14 @@ class ConvLSTM2DCell(DropoutRNNCellMixin, Layer):
     def _input_conv(self, x):
         """Input convolution of NCHW ``x`` (any batch, e.g. all time steps at once)."""
         if self.padding == "same":
-            (kh, kw), (sh, sw), (dh, dw) = self.kernel_size, self.strides, self.dilation_rate
+            (kh, kw), (sh, sw), (dh, dw) = self._k2, self._s2, self._d2
             top, bottom = _same_padding(x.shape[-2], kh, sh, dh)
             left, right = _same_padding(x.shape[-1], kw, sw, dw)
             x = F.pad(x, (left, right, top, bottom))
-        return F.conv2d(x, self.kernel, self.bias, self.strides, 0, self.dilation_rate)
+        return F.conv2d(x, self.kernel, self.bias, self._s2, 0, self._d2)
 
     def _recurrent_conv(self, h):
-        kh, kw = self.kernel_size
+        kh, kw = self._k2
         top, bottom = _same_padding(h.shape[-2], kh, 1, 1)
         left, right = _same_padding(h.shape[-1], kw, 1, 1)
         return F.conv2d(F.pad(h, (left, right, top, bottom)), self.recurrent_kernel)
@@ -157,6 +174,10 @@ class ConvLSTM2D(RNN):
     sequence ``(batch, time, rows', cols', filters)``.
     """
 
+    _cell_class = ConvLSTM2DCell
+    _default_name = "conv_lstm2d"
+    _ndim = 5
+
     def __init__(self, filters: int, kernel_size, strides=(1, 1), padding: str = "valid",
                  data_format=None, dilation_rate=(1, 1), activation="tanh",
                  recurrent_activation="hard_sigmoid", use_bias: bool = True,
@@ -167,7 +188,7 @@ class ConvLSTM2D(RNN):
                  return_sequences: bool = False, return_state: bool = False,
                  go_backwards: bool = False, stateful: bool = False, dropout: float = 0.0,
                  recurrent_dropout: float = 0.0, **kwargs):
-        cell = ConvLSTM2DCell(filters, kernel_size, strides=strides, padding=padding,
+        cell = self._cell_class(filters, kernel_size, strides=strides, padding=padding,
                               dilation_rate=dilation_rate, activation=activation,
                               recurrent_activation=recurrent_activation, use_bias=use_bias,
                               kernel_initializer=kernel_initializer,
@@ -182,12 +203,12 @@ class ConvLSTM2D(RNN):
         unroll = kwargs.pop("unroll", False)
         if kwargs.get("name") is None:
             from ..engine.base_layer import unique_name
-            kwargs["name"] = unique_name("conv_lstm2d")  # Keras's name, not the snake case of the class
+            kwargs["name"] = unique_name(self._default_name)  # Keras's name, not the snake case of the class
         super().__init__(cell, return_sequences=return_sequences, return_state=return_state,
                          go_backwards=go_backwards, stateful=stateful, unroll=unroll,
                          activity_regularizer=activity_regularizer, **kwargs)
         self.data_format = backend_config.normalize_data_format(data_format)
-        self.input_spec = InputSpec(ndim=5)
+        self.input_spec = InputSpec(ndim=self._ndim)
 
     def __getattr__(self, name):
         if name in ("filters", "kernel_size", "strides", "padding", "dilation_rate", "activation",
@@ -205,18 +226,23 @@ class ConvLSTM2D(RNN):
             return shape[2], shape[3], shape[4]
         return shape[4], shape[2], shape[3]
 
+    def _step_shape(self, rows, cols) -> tuple:
+        """One output frame's Keras shape from the NCHW rows/cols."""
+        f = self.cell.filters
+        return (f, rows, cols) if self.data_format == "channels_first" else (rows, cols, f)
+
     def _out_hw(self, rows, cols):
         cell = self.cell
-        return (_conv_out(rows, cell.kernel_size[0], cell.strides[0], cell.dilation_rate[0], cell.padding),
-                _conv_out(cols, cell.kernel_size[1], cell.strides[1], cell.dilation_rate[1], cell.padding))
+        return (_conv_out(rows, cell._k2[0], cell._s2[0], cell._d2[0], cell.padding),
+                _conv_out(cols, cell._k2[1], cell._s2[1], cell._d2[1], cell.padding))
 
     def build(self, input_shape):
         if isinstance(input_shape, list) and input_shape and isinstance(input_shape[0], (tuple, list)):
             input_shape = input_shape[0]
         input_shape = tuple(input_shape)
-        if len(input_shape) != 5:
+        if len(input_shape) != self._ndim:
             raise ValueError(f"Input 0 of layer \"{self.name}\" is incompatible with the layer: "
-                             f"expected ndim=5, found ndim={len(input_shape)}. Full shape received: "
+                             f"expected ndim={self._ndim}, found ndim={len(input_shape)}. Full shape received: "
                              f"{input_shape}")
         channels, rows, cols = self._spatial(input_shape)
         if not self.cell.built:
@@ -236,8 +262,7 @@ class ConvLSTM2D(RNN):
         input_shape = tuple(input_shape)
         _, rows, cols = self._spatial(input_shape)
         r, c = self._out_hw(rows, cols)
-        f = self.cell.filters
-        step = (f, r, c) if self.data_format == "channels_first" else (r, c, f)
+        step = self._step_shape(r, c)
         output = (input_shape[0], input_shape[1]) + step if self.return_sequences else (input_shape[0],) + step
         if self.return_state:
             return [output] + [(input_shape[0],) + step] * 2
@@ -330,3 +355,47 @@ class ConvLSTM2D(RNN):
     @classmethod
     def from_config(cls, config):
         return cls(**config)
+
+
+class ConvLSTM1DCell(ConvLSTM2DCell):
+    """One ConvLSTM1D step, run as a 2D one on NCHW tensors of width 1."""
+
+    rank = 1
+
+
+@registry.register("layer")
+class ConvLSTM1D(ConvLSTM2D):
+    """Convolutional LSTM over ``(batch, time, steps, channels)`` (channels_last) or
+    ``(batch, time, channels, steps)`` inputs.
+
+    Weights (Keras layout): ``kernel (k, channels, 4*filters)``, ``recurrent_kernel (k, filters,
+    4*filters)``, ``bias (4*filters,)``, gate order i, f, c, o. Output ``(batch, steps', filters)``
+    or the sequence ``(batch, time, steps', filters)``.
+    """
+
+    _cell_class = ConvLSTM1DCell
+    _default_name = "conv_lstm1d"
+    _ndim = 4
+
+    def __init__(self, filters: int, kernel_size, strides=1, padding: str = "valid", data_format=None,
+                 dilation_rate=1, **kwargs):
+        super().__init__(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
+                         dilation_rate=dilation_rate, **kwargs)
+
+    def _spatial(self, input_shape):
+        shape = tuple(input_shape)
+        if self.data_format == "channels_first":
+            return shape[2], shape[3], 1
+        return shape[3], shape[2], 1
+
+    def _step_shape(self, rows, cols) -> tuple:
+        f = self.cell.filters
+        return (f, rows) if self.data_format == "channels_first" else (rows, f)
+
+    def _to_nchw(self, t):
+        t = t.unsqueeze(-1) if self.data_format == "channels_first" else t.movedim(-1, -2).unsqueeze(-1)
+        return t
+
+    def _from_nchw(self, t):
+        t = t.squeeze(-1)
+        return t if self.data_format == "channels_first" else t.movedim(-2, -1)

@@ -103,6 +103,8 @@ layer_case("depthwise_conv2d", lambda: L.DepthwiseConv2D(3, depth_multiplier=2, 
 layer_case("depthwise_conv2d_strided_nobias", lambda: L.DepthwiseConv2D((2, 3), strides=2, use_bias=False), x2)
 layer_case("locally_connected1d", lambda: L.LocallyConnected1D(2, 3), x1)
 layer_case("locally_connected2d", lambda: L.LocallyConnected2D(2, (2, 3), strides=(2, 1)), x2)
+layer_case("convlstm1d_seq", lambda: L.ConvLSTM1D(2, 3, padding="same", return_sequences=True), data(7, (2, 3, 6, 2)))
+layer_case("convlstm1d_state", lambda: L.ConvLSTM1D(2, 2, strides=2, return_state=True), data(7, (2, 3, 6, 2)))
 layer_case("maxpool3d", lambda: L.MaxPooling3D((2, 2, 2), padding="same"), x3)
 layer_case("avgpool3d", lambda: L.AveragePooling3D((1, 2, 3)), x3)
 layer_case("global_avg_1d_keepdims", lambda: L.GlobalAveragePooling1D(keepdims=True), x1)
@@ -118,7 +120,8 @@ def _():
                            ("dw2d", L.DepthwiseConv2D(3, depth_multiplier=2), x2),
                            ("tr2d", L.Conv2DTranspose(5, 3), x2), ("c3d", L.Conv3D(2, 2), x3),
                            ("lc1d", L.LocallyConnected1D(2, 3), x1), ("lc2d", L.LocallyConnected2D(2, 3), x2),
-                           ("tr3d", L.Conv3DTranspose(2, 2), x3), ("sep1d", L.SeparableConv1D(3, 3), x1)]:
+                           ("tr3d", L.Conv3DTranspose(2, 2), x3), ("sep1d", L.SeparableConv1D(3, 3), x1),
+                           ("convlstm1d", L.ConvLSTM1D(2, 3), data(7, (2, 3, 6, 2)))]:
         inp = L.Input(shape=x.shape[1:])
         out = layer(inp)
         shapes[name] = [[int(d) for d in w.shape] for w in layer.get_weights()]
