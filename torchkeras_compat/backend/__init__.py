@@ -614,4 +614,4 @@ def manual_variable_initialization(value) -> None:
 from .nn import (bias_add, conv1d, conv2d, conv2d_transpose, conv3d, ctc_batch_cost,  # noqa: E402,F401
                  ctc_decode, depthwise_conv2d, foldl, foldr, in_top_k, is_sparse, map_fn, name_scope,
                  pool2d, pool3d, resize_images, resize_volumes, separable_conv2d, spatial_2d_padding,
-                 spatial_3d_padding, temporal_padding, to_dense)
+                 spatial_3d_padding, temporal_padding, to_dense, rnn)

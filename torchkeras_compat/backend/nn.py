@@ -341,3 +341,49 @@ def ctc_decode(y_pred, input_length, greedy: bool = True, beam_width: int = 100,
     for i, s in enumerate(sequences):
         dense[i, :len(s)] = torch.tensor(s, dtype=torch.int64)
     return [dense], torch.tensor(scores, dtype=y_pred.dtype).unsqueeze(1)
+
+
+# ---------------------------------------------------------------- recurrence
+def rnn(step_function: Callable, inputs, initial_states, go_backwards: bool = False, mask=None,
+        constants=None, unroll: bool = False, input_length=None, time_major: bool = False,
+        zero_output_for_mask: bool = False, return_all_outputs: bool = True):
+    """Run ``step_function(input_t, states + constants) -> (output_t, new_states)`` over time.
+
+    inputs: (batch, time, ...) (time first when ``time_major``); mask: (batch, time) booleans.
+    A masked step keeps the previous states and repeats the previous output (zeros with
+    ``zero_output_for_mask``). Returns ``(last_output, outputs, new_states)``; outputs are
+    stacked in the order the steps ran (reversed when ``go_backwards``), as Keras does.
+    """
+    x = _tensor(inputs)
+    if not time_major:
+        x = x.transpose(0, 1)
+    steps = list(x.unbind(0))
+    masks = None
+    if mask is not None:
+        m = _tensor(mask).bool()
+        if m.ndim == 3:
+            m = m[..., 0]
+        masks = list((m if time_major else m.transpose(0, 1)).unbind(0))
+    if go_backwards:
+        steps = steps[::-1]
+        masks = masks[::-1] if masks is not None else None
+    states = [_tensor(s) for s in initial_states]
+    constants = list(constants or [])
+    outputs, prev_output = [], None
+    for t, x_t in enumerate(steps):
+        output, new_states = step_function(x_t, tuple(states) + tuple(constants))
+        new_states = list(new_states) if isinstance(new_states, (list, tuple)) else [new_states]
+        if masks is not None:
+            keep = masks[t].reshape((-1,) + (1,) * (output.ndim - 1))
+            if prev_output is None:
+                prev_output = torch.zeros_like(output)
+            fallback = torch.zeros_like(output) if zero_output_for_mask else prev_output
+            output = torch.where(keep, output, fallback)
+            new_states = [torch.where(masks[t].reshape((-1,) + (1,) * (n.ndim - 1)), n, s)
+                          for n, s in zip(new_states, states)]
+        states = new_states
+        prev_output = output
+        if return_all_outputs or t == len(steps) - 1:
+            outputs.append(output)
+    stacked = torch.stack(outputs, dim=0 if time_major else 1)
+    return outputs[-1], stacked, states

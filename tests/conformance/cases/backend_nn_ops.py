@@ -172,4 +172,24 @@ def _():
     report("ctc.log_prob", ev(logp), rule="close", **TOLB)
 
 
+@sub("rnn")
+def _():
+    w = K.constant(data(12, (3, 4)))
+    u = K.constant(data(13, (4, 4)))
+
+    def step(x_t, states):
+        h = K.tanh(K.dot(x_t, w) + K.dot(states[0], u))
+        return h, [h]
+
+    h0 = K.zeros((2, 4))
+    msk = K.constant(np.array([[1, 1, 0, 1, 1, 0, 0, 1, 1], [1, 0, 1, 1, 1, 1, 1, 0, 0]], dtype=bool))
+    for key, kw in (("plain", {}), ("backwards", {"go_backwards": True}), ("masked", {"mask": msk}),
+                    ("masked_zero", {"mask": msk, "zero_output_for_mask": True}),
+                    ("masked_back", {"mask": msk, "go_backwards": True})):
+        last, outs, states = K.rnn(step, K.constant(seq), [h0], **kw)
+        report(f"rnn.{key}.last", ev(last), rule="close", **TOLB)
+        report(f"rnn.{key}.outputs", ev(outs), rule="close", **TOLB)
+        report(f"rnn.{key}.state", ev(states[0]), rule="close", **TOLB)
+
+
 finish()
