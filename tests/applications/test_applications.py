@@ -197,4 +197,17 @@ def test_keras_module_paths_exist():
     from torchkeras_compat.applications import resnet_v2
     assert resnet_v2.ResNet50V2 is applications.ResNet50V2
     x = np.array([[[[0.0, 127.5, 255.0]]]], dtype="float32")
-    np.testing.assert_allclose(resnet_v2.preprocess_input(x), [[[[-1.0, 0.0, 1.0]]]])
+    np.testing.assert_allclose(resnet_v2.preprocess_input(x.copy()), [[[[-1.0, 0.0, 1.0]]]])
+    from torchkeras_compat.applications import inception_resnet_v2
+    np.testing.assert_allclose(inception_resnet_v2.preprocess_input(x.copy()), [[[[-1.0, 0.0, 1.0]]]])
+
+
+def test_inception_resnet_scale_layer_round_trips_through_json():
+    from torchkeras_compat.applications.inception_resnet_v2 import CustomScaleLayer
+    from torchkeras_compat.models import Model, model_from_json
+    a, b = Input((3,)), Input((3,))
+    model = Model([a, b], CustomScaleLayer(0.5)([a, b]))
+    loaded = model_from_json(model.to_json())
+    assert loaded.layers[-1].get_config()["scale"] == 0.5
+    out = loaded.predict([np.ones((1, 3)), np.full((1, 3), 4.0)], verbose=0)
+    np.testing.assert_allclose(out, [[3.0, 3.0, 3.0]])
