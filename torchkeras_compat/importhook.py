@@ -146,6 +146,9 @@ class TensorFlowStub(type(sys)):
             raise AttributeError(name)  # import machinery and introspection probe dunders
         if name == "keras":
             return importlib.import_module(self.__name__ + ".keras")
+        if name == "distribute" and self.__name__ == "tensorflow":
+            # tf.distribute.MirroredStrategy() & co. map onto torch.distributed data parallelism
+            return importlib.import_module(PACKAGE + ".distribute")
         raise OutsideScopeError(_outside_scope(f"{self.__name__}.{name}"))
 
 

@@ -48,7 +48,7 @@ class LossesContainer:
         self.trackers = [metrics_mod.Mean(name=n) for n in self.names]
 
     def __call__(self, y_true: list, y_pred: list, sample_weights: list, regularization: list):
-        total, per_output = 0.0, []
+        total, per_output = None, []
         for fn, w, yt, yp, sw in zip(self._loss_objects, self.loss_weights, y_true, y_pred, sample_weights):
             if fn is None:
                 continue
@@ -57,7 +57,8 @@ class LossesContainer:
                                  "has a loss for each output; pass targets for every output.")
             value = fn(yt, yp, sample_weight=sw)
             per_output.append(value)
-            total = total + w * value
+            term = value if w == 1.0 else w * value
+            total = term if total is None else total + term
         if regularization:
             total = total + torch.stack([torch.as_tensor(r, device=y_pred[0].device).to(y_pred[0].dtype).reshape(())
                                          for r in regularization]).sum()

@@ -43,12 +43,19 @@ def _check_format(save_format: Optional[str], path: str) -> str:
     raise ValueError(f"Unknown save_format {save_format!r}: expected 'h5' or 'keras'.")
 
 
+def _is_chief() -> bool:
+    from ..distribute.replicas import is_chief
+    return is_chief()
+
+
 def save_model(model, filepath, overwrite: bool = True, include_optimizer: bool = True,
                save_format: Optional[str] = None, **kwargs) -> None:
     """Save architecture, weights and (optionally) the optimizer state of `model` to one file."""
     kwargs.pop("signatures", None), kwargs.pop("options", None), kwargs.pop("save_traces", None)
     if kwargs:
         raise TypeError(f"save_model() got unexpected keyword arguments {sorted(kwargs)}.")
+    if not _is_chief():
+        return  # data-parallel training: only rank 0 writes files
     if _is_h5py_object(filepath):
         from . import hdf5_format
         hdf5_format.save_model(model, filepath, include_optimizer=include_optimizer)
@@ -93,6 +100,8 @@ def save_weights(model, filepath, overwrite: bool = True, save_format: Optional[
     if save_format is not None and save_format.lower() in ("tf", "saved_model"):
         raise ValueError("save_format='tf' (TensorFlow checkpoints) is not supported; weights are "
                          "saved as HDF5.")
+    if not _is_chief():
+        return  # data-parallel training: only rank 0 writes files
     from . import hdf5_format
     path = filepath if _is_h5py_object(filepath) else _path(filepath)
     if isinstance(path, str) and path.endswith(".weights.h5"):
