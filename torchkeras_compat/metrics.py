@@ -278,6 +278,9 @@ class Reduce(Metric):
             self._add_state("count")
 
     def update_state(self, values, sample_weight=None) -> None:
+        if isinstance(sample_weight, (int, float)) and isinstance(values, Tensor) and values.dim() == 0 \
+                and values.dtype == self.dtype:
+            return self._add_scalar(values, float(sample_weight))
         values = as_tensor(values)
         self._to_device(values.device)
         values = values.to(self.dtype)
@@ -298,6 +301,13 @@ class Reduce(Metric):
             self.count += torch.sum(sample_weight)
         else:
             self.count += values.numel()
+
+    def _add_scalar(self, value: Tensor, weight: float) -> None:
+        """The training loop's per-batch case (a 0-d loss weighted by the batch size) in two ops."""
+        self._to_device(value.device)
+        self.total.add_(value, alpha=weight)
+        if self.reduction != "sum":
+            self.count.add_(weight if self.reduction == "weighted_mean" else 1.0)
 
     def result(self) -> Tensor:
         if self.reduction == "sum":

@@ -301,7 +301,7 @@ class Model(Layer):
     def _prepare_step_cache(self) -> None:
         """Look up once per fit/evaluate what every step would otherwise look up again: the
         device and the batch-size tensors that the loss trackers weigh each batch by."""
-        self._step_cache = {"device": self._device(), "batch_sizes": {}}
+        self._step_cache = {"device": self._device()}
 
     def train_step(self, x_list, y_list, sw_list):
         """One optimisation step on a batch; returns the total loss (a 0-d tensor)."""
@@ -385,25 +385,11 @@ class Model(Layer):
 
     def _update_metrics(self, total, per_output, y_list, y_pred, sw_list) -> None:
         with torch.no_grad():
-            self.compiled_loss.update_trackers(total, per_output, self._batch_size_tensor(y_pred[0]))
+            # a Python int weight: the trackers add it as a kernel scalar, no tensor per step
+            self.compiled_loss.update_trackers(total, per_output, int(y_pred[0].shape[0]))
             if not self.compiled_metrics.built:
                 self.compiled_metrics.build(y_list, y_pred)
             self.compiled_metrics.update(y_list, [p.detach() for p in y_pred], sw_list)
-
-    def _batch_size_tensor(self, y_pred):
-        """The batch size as a 0-d floatx tensor on the outputs' device, made once per size:
-        the loss trackers weigh each batch's mean by it, and a Python int would become a new
-        tensor (copied to the device) on every step."""
-        n = int(y_pred.shape[0])
-        cache = self.__dict__.get("_step_cache")
-        if cache is None:
-            return n
-        key = (n, y_pred.device)
-        t = cache["batch_sizes"].get(key)
-        if t is None:
-            t = cache["batch_sizes"][key] = torch.tensor(float(n), dtype=config.torch_dtype(),
-                                                         device=y_pred.device)
-        return t
 
     def _logs(self) -> dict:
         return {metric_name(m): m.result() for m in self.metrics}
