@@ -41,3 +41,30 @@ def test_resizing_center_crop_and_flip():
     np.testing.assert_array_equal(flip(img).numpy(), img)  # inference: unchanged
     y = flip(img, training=True).numpy()
     assert all(np.array_equal(y[i], img[i]) or np.array_equal(y[i], img[i, :, ::-1]) for i in range(2))
+
+
+def test_random_affine_layers_fixed_factors():
+    img = np.random.RandomState(1).rand(2, 5, 6, 3).astype("float32")
+    # zero ranges: the identity map, resampled exactly at the pixel centres
+    for layer in (L.RandomRotation((0.0, 0.0)), L.RandomZoom((0.0, 0.0)), L.RandomTranslation((0.0, 0.0), 0.0)):
+        np.testing.assert_allclose(layer(img, training=True).numpy(), img, atol=1e-5)
+        np.testing.assert_array_equal(layer(img).numpy(), img)  # inference
+    # a shift of exactly one column right: column j reads column j-1, the first one reflects
+    shifted = L.RandomTranslation(0.0, (1 / 6, 1 / 6))(img, training=True).numpy()
+    np.testing.assert_allclose(shifted[:, :, 1:], img[:, :, :-1], atol=1e-5)
+    np.testing.assert_allclose(shifted[:, :, 0], img[:, :, 0], atol=1e-5)
+    # a half turn: the image read backwards in both axes
+    turned = L.RandomRotation((0.5, 0.5))(img, training=True).numpy()
+    np.testing.assert_allclose(turned, img[:, ::-1, ::-1], atol=1e-4)
+    filled = L.RandomZoom((1.0, 1.0), fill_mode="constant", fill_value=-1.0)(img, training=True).numpy()
+    assert filled[0, 0, 0, 0] == -1.0 and filled.shape == img.shape
+
+
+def test_random_contrast_and_crop():
+    img = np.random.RandomState(2).rand(3, 6, 8, 1).astype("float32") * 255
+    out = L.RandomContrast((0.5, 0.5), seed=0)(img, training=True).numpy()
+    assert out.min() >= 0 and out.max() <= 255
+    np.testing.assert_allclose(out.mean(axis=(1, 2)), img.mean(axis=(1, 2)), rtol=0.2)
+    crop = L.RandomCrop(4, 4, seed=0)
+    assert crop(img, training=True).shape == (3, 4, 4, 1)
+    np.testing.assert_allclose(crop(img).numpy(), L.Resizing(4, 4, crop_to_aspect_ratio=True)(img).numpy())

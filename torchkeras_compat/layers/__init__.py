@@ -28,7 +28,8 @@ from .normalization import BatchNormalization, LayerNormalization
 from .noise import (AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D,
                     SpatialDropout3D)
 from .advanced_activations import ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU
-from .preprocessing import CenterCrop, Normalization, RandomFlip, Resizing
+from .preprocessing import (CenterCrop, Normalization, RandomContrast, RandomCrop, RandomFlip,
+                            RandomRotation, RandomTranslation, RandomZoom, Resizing)
 from . import experimental  # noqa: E402  keras.layers.experimental.preprocessing (TF 2.2-2.5 path)
 
 

@@ -235,3 +235,224 @@ class RandomFlip(_ImageLayer):
         config = super().get_config()
         config.update({"rng_type": "stateful", "mode": self.mode, "seed": self.seed})
         return config
+
+
+# ---------------------------------------------------------------- random image augmentation
+_FILL_MODES = {"reflect": "reflection", "nearest": "border", "constant": "zeros", "wrap": "zeros"}
+
+
+def _factor_range(factor, name: str, layer: str, symmetric_only_positive: bool = False):
+    """``f`` -> ``(-f, f)``; a pair stays a pair (lower <= upper)."""
+    if isinstance(factor, (tuple, list)):
+        lower, upper = float(factor[0]), float(factor[1])
+    else:
+        lower, upper = -float(factor), float(factor)
+    if upper < lower:
+        raise ValueError(f"Layer {layer}: `{name}` lower bound {lower} is above its upper bound {upper}.")
+    return lower, upper
+
+
+class _RandomAffine(_ImageLayer):
+    """Base of RandomRotation/RandomZoom/RandomTranslation: in training, resamples each image
+    through a random affine map of its pixel grid (about the image centre); at inference the
+    input is returned unchanged. ``fill_mode`` says how points outside the image are read:
+    'reflect' (about the edge, d c b a | a b c d), 'nearest' (edge pixel), 'constant'
+    (``fill_value``) or 'wrap'."""
+
+    def __init__(self, fill_mode: str = "reflect", interpolation: str = "bilinear",
+                 seed: Optional[int] = None, fill_value: float = 0.0, **kwargs):
+        kwargs.pop("rng_type", None)
+        super().__init__(**kwargs)
+        if fill_mode not in _FILL_MODES:
+            raise NotImplementedError(f"Layer {self.name}: unknown fill_mode {fill_mode!r}; expected one "
+                                      f"of {sorted(_FILL_MODES)}.")
+        if interpolation not in ("bilinear", "nearest"):
+            raise NotImplementedError(f"Layer {self.name}: unknown interpolation {interpolation!r}; "
+                                      "expected 'bilinear' or 'nearest'.")
+        self.fill_mode, self.interpolation = fill_mode, interpolation
+        self.fill_value, self.seed = float(fill_value), seed
+        self._generator = torch.Generator().manual_seed(seed) if seed is not None else None
+
+    def _uniform(self, n: int, lower: float, upper: float) -> torch.Tensor:
+        return lower + (upper - lower) * torch.rand(n, generator=self._generator, dtype=torch.float64)
+
+    def _matrices(self, n: int, height: int, width: int) -> torch.Tensor:
+        """``(n, 2, 3)`` maps from output to input pixel coordinates (centred, x right, y down)."""
+        raise NotImplementedError
+
+    def call(self, inputs, training=None):
+        if not training:
+            return inputs
+        x, single = self._nchw(inputs.to(torch.float32) if not inputs.is_floating_point() else inputs)
+        n, _, h, w = x.shape
+        m = self._matrices(n, h, w)
+        # pixel-centred coordinates -> grid_sample's normalised ones (align_corners=False)
+        scale = torch.tensor([w / 2.0, h / 2.0], dtype=torch.float64)
+        theta = m.clone()
+        theta[:, :, :2] = m[:, :, :2] * scale[None, None, :] / scale[None, :, None]
+        theta[:, :, 2] = m[:, :, 2] / scale[None, :]
+        grid = F.affine_grid(theta.to(x.dtype), list(x.shape), align_corners=False).to(x.device)
+        if self.fill_mode == "wrap":
+            grid = torch.remainder(grid + 1, 2) - 1
+        y = F.grid_sample(x, grid, mode=self.interpolation, padding_mode=_FILL_MODES[self.fill_mode],
+                          align_corners=False)
+        if self.fill_mode == "constant" and self.fill_value != 0.0:
+            inside = F.grid_sample(torch.ones_like(x[:, :1]), grid, mode="nearest", align_corners=False)
+            y = y + (1 - inside) * self.fill_value
+        return self._back(y, single)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"rng_type": "stateful", "fill_mode": self.fill_mode, "fill_value": self.fill_value,
+                       "interpolation": self.interpolation, "seed": self.seed})
+        return config
+
+
+@registry.register("layer")
+class RandomRotation(_RandomAffine):
+    """Rotates each training image by a random angle in ``factor * 2*pi`` (``factor`` f: [-f, f])."""
+
+    def __init__(self, factor, fill_mode: str = "reflect", interpolation: str = "bilinear",
+                 seed: Optional[int] = None, fill_value: float = 0.0, **kwargs):
+        super().__init__(fill_mode, interpolation, seed, fill_value, **kwargs)
+        self.factor = factor
+        self._range = _factor_range(factor, "factor", self.name)
+
+    def _matrices(self, n, height, width):
+        lower, upper = self._range
+        angle = self._uniform(n, lower * 2 * np.pi, upper * 2 * np.pi)
+        c, s = torch.cos(angle), torch.sin(angle)
+        zero = torch.zeros_like(c)
+        return torch.stack([torch.stack([c, -s, zero], 1), torch.stack([s, c, zero], 1)], 1)
+
+    def get_config(self):
+        config = super().get_config()
+        config = {"factor": self.factor, **config}
+        return _reorder(config, ("name", "trainable", "dtype", "rng_type", "factor"))
+
+
+@registry.register("layer")
+class RandomZoom(_RandomAffine):
+    """Zooms each training image by ``1 + U(height_factor)`` vertically and ``1 +
+    U(width_factor)`` horizontally (positive values zoom out); ``width_factor=None`` keeps the
+    aspect ratio."""
+
+    def __init__(self, height_factor, width_factor=None, fill_mode: str = "reflect",
+                 interpolation: str = "bilinear", seed: Optional[int] = None, fill_value: float = 0.0,
+                 **kwargs):
+        super().__init__(fill_mode, interpolation, seed, fill_value, **kwargs)
+        self.height_factor, self.width_factor = height_factor, width_factor
+        self._h_range = _factor_range(height_factor, "height_factor", self.name)
+        self._w_range = _factor_range(width_factor, "width_factor", self.name) if width_factor is not None else None
+
+    def _matrices(self, n, height, width):
+        zy = 1 + self._uniform(n, *self._h_range)
+        zx = 1 + self._uniform(n, *self._w_range) if self._w_range is not None else zy
+        zero = torch.zeros_like(zy)
+        return torch.stack([torch.stack([zx, zero, zero], 1), torch.stack([zero, zy, zero], 1)], 1)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"height_factor": self.height_factor, "width_factor": self.width_factor})
+        return _reorder(config, ("name", "trainable", "dtype", "rng_type", "height_factor", "width_factor"))
+
+
+@registry.register("layer")
+class RandomTranslation(_RandomAffine):
+    """Shifts each training image by ``U(height_factor) * height`` rows and ``U(width_factor) *
+    width`` columns."""
+
+    def __init__(self, height_factor, width_factor, fill_mode: str = "reflect",
+                 interpolation: str = "bilinear", seed: Optional[int] = None, fill_value: float = 0.0,
+                 **kwargs):
+        super().__init__(fill_mode, interpolation, seed, fill_value, **kwargs)
+        self.height_factor, self.width_factor = height_factor, width_factor
+        self._h_range = _factor_range(height_factor, "height_factor", self.name)
+        self._w_range = _factor_range(width_factor, "width_factor", self.name)
+
+    def _matrices(self, n, height, width):
+        dy = self._uniform(n, *self._h_range) * height
+        dx = self._uniform(n, *self._w_range) * width
+        one, zero = torch.ones_like(dx), torch.zeros_like(dx)
+        return torch.stack([torch.stack([one, zero, -dx], 1), torch.stack([zero, one, -dy], 1)], 1)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"height_factor": self.height_factor, "width_factor": self.width_factor})
+        return _reorder(config, ("name", "trainable", "dtype", "rng_type", "height_factor", "width_factor"))
+
+
+def _reorder(config: dict, first) -> dict:
+    """Keras's key order (the JSON files list the factors before the fill options)."""
+    return {**{k: config[k] for k in first if k in config}, **config}
+
+
+@registry.register("layer")
+class RandomContrast(Layer):
+    """In training, scales each image's (and channel's) deviation from its mean by a random
+    factor in ``[1 - lower, 1 + upper]``, then clips to [0, 255]; identity at inference."""
+
+    def __init__(self, factor, seed: Optional[int] = None, **kwargs):
+        kwargs.pop("rng_type", None)
+        super().__init__(**kwargs)
+        if isinstance(factor, (tuple, list)):
+            lower, upper = float(factor[0]), float(factor[1])
+        else:
+            lower = upper = float(factor)
+        if lower < 0 or upper < 0 or lower > 1:
+            raise ValueError(f"Layer {self.name}: `factor` must be non-negative with a lower bound "
+                             f"at most 1; received {factor!r}.")
+        self.factor, self.seed = factor, seed
+        self._range = (1 - lower, 1 + upper)
+        self._generator = torch.Generator().manual_seed(seed) if seed is not None else None
+
+    def call(self, inputs, training=None):
+        if not training:
+            return inputs
+        x = inputs.to(torch.float32) if not inputs.is_floating_point() else inputs
+        n = x.shape[0] if x.dim() == 4 else 1
+        lo, hi = self._range
+        f = lo + (hi - lo) * torch.rand(n, generator=self._generator)
+        f = f.to(x.device, x.dtype).reshape((n, 1, 1, 1) if x.dim() == 4 else (1, 1, 1))
+        mean = x.mean(dim=(-3, -2), keepdim=True)
+        return torch.clamp((x - mean) * f + mean, 0, 255)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"rng_type": "stateful", "factor": self.factor, "seed": self.seed})
+        return config
+
+
+@registry.register("layer")
+class RandomCrop(_ImageLayer):
+    """In training, crops a random ``(height, width)`` window (images smaller than that are
+    resized); at inference, crops the centred window of that aspect ratio and resizes it."""
+
+    def __init__(self, height: int, width: int, seed: Optional[int] = None, **kwargs):
+        kwargs.pop("rng_type", None)
+        super().__init__(**kwargs)
+        self.height, self.width, self.seed = int(height), int(width), seed
+        self._generator = torch.Generator().manual_seed(seed) if seed is not None else None
+
+    def call(self, inputs, training=None):
+        x = inputs.to(torch.float32) if not inputs.is_floating_point() else inputs
+        h, w = x.shape[-3], x.shape[-2]
+        if not training or h < self.height or w < self.width:
+            return Resizing(self.height, self.width, crop_to_aspect_ratio=True)(x)
+        top = int(torch.randint(0, h - self.height + 1, (1,), generator=self._generator))
+        left = int(torch.randint(0, w - self.width + 1, (1,), generator=self._generator))
+        return x[..., top:top + self.height, left:left + self.width, :]
+
+    def compute_output_shape(self, input_shape):
+        return self._hw_shape(input_shape, self.height, self.width)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"rng_type": "stateful", "height": self.height, "width": self.width, "seed": self.seed})
+        return config

@@ -154,4 +154,22 @@ def _():
     report("augment_pipeline.training_flip", flipped_or_not, rule="exact")
 
 
+@sub("augmentation_block")
+def _():
+    aug = Sequential([L.RandomFlip("horizontal"), L.RandomRotation(0.1), L.RandomZoom(0.1),
+                      L.RandomTranslation(0.1, 0.1), L.RandomContrast(0.2)])
+    inp = L.Input(shape=(6, 8, 3))
+    h = L.Rescaling(1.0 / 255)(aug(inp))
+    out = L.Dense(1)(L.GlobalAveragePooling2D()(L.Conv2D(2, 3)(L.RandomCrop(5, 5)(h))))
+    model = Model(inp, out)
+    seed_weights(model, 5)
+    report("augmentation_block.predict", model.predict(img, verbose=0), rule="close", **TOL)
+    report("augmentation_block.train_shape", list(num(aug(img, training=True)).shape), rule="exact")
+    report("augmentation_block.configs", [{k: v for k, v in l.get_config().items() if k != "name"} for l in aug.layers],
+           rule="exact")
+    model.compile("adam", "mse")
+    hist = model.fit(img, np.zeros((2, 1), "float32"), epochs=2, verbose=0)
+    report("augmentation_block.fit_epochs", len(hist.history["loss"]), rule="exact")
+
+
 finish()
