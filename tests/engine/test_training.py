@@ -257,3 +257,35 @@ def test_old_acc_keys_read_as_accuracy():
     assert hist.history["acc"] == hist.history["accuracy"]
     assert hist.history["val_acc"] == hist.history["val_accuracy"]
     assert "acc" in hist.history and hist.history.get("val_acc") is not None
+
+
+def test_ctrl_c_stops_after_the_current_batch_and_keeps_history():
+    import os
+    import signal
+    model = _mlp()
+    seen = []
+
+    class Interrupt(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            seen.append(batch)
+            if len(seen) == 5:  # during the second epoch
+                os.kill(os.getpid(), signal.SIGINT)
+
+    x, y = np.random.rand(12, 3), np.random.rand(12, 1)
+    with pytest.warns(UserWarning, match="Ctrl-C"):
+        hist = model.fit(x, y, batch_size=4, epochs=5, verbose=0, callbacks=[Interrupt()])
+    assert seen == [0, 1, 2, 0, 1]  # the interrupted batch finished, the next did not start
+    assert len(hist.history["loss"]) == 2 and model.history is hist
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_same_seed_gives_identical_history():
+    def run():
+        keras.utils.set_random_seed(7)
+        model = keras.Sequential([layers.Dense(8, activation="relu", input_shape=(3,)), layers.Dropout(0.3),
+                                  layers.Dense(1)])
+        model.compile("adam", "mse")
+        rng = np.random.RandomState(0)
+        return model.fit(rng.rand(40, 3), rng.rand(40, 1), batch_size=8, epochs=3, verbose=0).history
+
+    assert run() == run()

@@ -155,30 +155,73 @@ def run_fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_spli
     training_logs = None
     cbs.on_train_begin()
     try:
-        for epoch in range(initial_epoch, epochs):
-            model.reset_metrics()
-            cbs.on_epoch_begin(epoch)
-            batch_logs = _run_epoch(model, handler, cbs, epoch, from_iterator, class_weight)
-            if batch_logs is None:  # the data ran dry before the first batch
-                break
-            epoch_logs = replicas.reduced_logs(model) if replicas is not None else _float_logs(batch_logs)
-            if val is not None and _should_validate(validation_freq, epoch):
-                val_logs = run_evaluate(model, val[0], val[1], validation_batch_size or batch_size, 0,
-                                        val[2], validation_steps, cbs, max_queue_size, workers,
-                                        use_multiprocessing, True, _inside_fit=True)
-                model.train(True)
-                epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
-            cbs.on_epoch_end(epoch, epoch_logs)
-            training_logs = epoch_logs
-            if model.stop_training or getattr(handler, "exhausted", False):
-                break
-    except KeyboardInterrupt:
+        with _stop_on_ctrl_c(model):
+            training_logs = _run_epochs(model, handler, cbs, val, initial_epoch, epochs, from_iterator,
+                                        class_weight, validation_freq, validation_batch_size,
+                                        batch_size, validation_steps, max_queue_size, workers,
+                                        use_multiprocessing, replicas)
+    except KeyboardInterrupt:  # a second Ctrl-C, or one that arrived outside the batch loop
         warnings.warn("Training interrupted by the user (Ctrl-C): the weights and the history so far are kept.")
     finally:
         model.train(False)
         model.__dict__["_replicas"] = None
     cbs.on_train_end(logs=training_logs)
     return model.history
+
+
+class _stop_on_ctrl_c:
+    """During fit, a first Ctrl-C asks the loop to stop after the current batch (as a callback's
+    ``model.stop_training = True`` does); a second one interrupts at once."""
+
+    def __init__(self, model):
+        self.model = model
+        self.previous = None
+
+    def _handle(self, signum, frame):
+        if self.model.stop_training:
+            raise KeyboardInterrupt
+        self.model.stop_training = True
+        warnings.warn("Ctrl-C: stopping after the current batch; the weights and the history so far "
+                      "are kept. Press Ctrl-C again to interrupt at once.")
+
+    def __enter__(self):
+        import signal
+        import threading
+        if threading.current_thread() is threading.main_thread() and \
+                signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc):
+        if self.previous is not None:
+            import signal
+            signal.signal(signal.SIGINT, self.previous)
+        return False
+
+
+def _run_epochs(model, handler, cbs, val, initial_epoch, epochs, from_iterator, class_weight,
+                validation_freq, validation_batch_size, batch_size, validation_steps, max_queue_size,
+                workers, use_multiprocessing, replicas):
+    """The epochs of fit; returns the last epoch's logs."""
+    training_logs = None
+    for epoch in range(initial_epoch, epochs):
+        model.reset_metrics()
+        cbs.on_epoch_begin(epoch)
+        batch_logs = _run_epoch(model, handler, cbs, epoch, from_iterator, class_weight)
+        if batch_logs is None:  # the data ran dry before the first batch
+            break
+        epoch_logs = replicas.reduced_logs(model) if replicas is not None else _float_logs(batch_logs)
+        if val is not None and _should_validate(validation_freq, epoch):
+            val_logs = run_evaluate(model, val[0], val[1], validation_batch_size or batch_size, 0,
+                                    val[2], validation_steps, cbs, max_queue_size, workers,
+                                    use_multiprocessing, True, _inside_fit=True)
+            model.train(True)
+            epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
+        cbs.on_epoch_end(epoch, epoch_logs)
+        training_logs = epoch_logs
+        if model.stop_training or getattr(handler, "exhausted", False):
+            break
+    return training_logs
 
 
 def _run_epoch(model, handler, cbs, epoch, from_iterator, class_weight):
