@@ -204,3 +204,15 @@ def test_names_give_current_formulas_and_configs_round_trip():
     assert legacy_cfg["class_name"] == "RMSprop" and "decay" in legacy_cfg["config"]
     with pytest.raises(NotImplementedError, match="use_ema"):
         optimizers.deserialize({"class_name": "Custom>Adam", "config": {"use_ema": True}})
+
+
+def test_cosine_decay_restarts_and_warmup():
+    from torchkeras_compat.optimizers import schedules
+    sgdr = schedules.CosineDecayRestarts(0.1, 4)  # periods of 4, 8, 16... steps
+    assert sgdr(0) == pytest.approx(0.1) and sgdr(2) == pytest.approx(0.05)
+    assert sgdr(4) == pytest.approx(0.1) and sgdr(8) == pytest.approx(0.05)
+    flat = schedules.CosineDecayRestarts(0.1, 4, t_mul=1.0, m_mul=0.5)
+    assert flat(4) == pytest.approx(0.05) and flat(6) == pytest.approx(0.025)
+    warm = schedules.CosineDecay(0.0, 10, warmup_target=0.1, warmup_steps=5)
+    assert warm(0) == 0.0 and warm(5) == pytest.approx(0.1) and warm(15) == pytest.approx(0.0, abs=1e-12)
+    assert schedules.deserialize(schedules.serialize(sgdr)).get_config() == sgdr.get_config()

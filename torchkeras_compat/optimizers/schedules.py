@@ -113,21 +113,64 @@ class PolynomialDecay(LearningRateSchedule):
 
 @registry.register("lr_schedule")
 class CosineDecay(LearningRateSchedule):
-    """``initial * ((1 - alpha) * 0.5 * (1 + cos(pi * min(step, decay_steps) / decay_steps)) + alpha)``."""
+    """``initial * ((1 - alpha) * 0.5 * (1 + cos(pi * min(step, decay_steps) / decay_steps)) + alpha)``.
+
+    With ``warmup_target``, the rate first rises linearly from ``initial_learning_rate`` to
+    ``warmup_target`` over ``warmup_steps`` steps, then decays from ``warmup_target``.
+    """
 
     def __init__(self, initial_learning_rate: float, decay_steps: int, alpha: float = 0.0,
-                 name: Optional[str] = None):
+                 name: Optional[str] = None, warmup_target: Optional[float] = None,
+                 warmup_steps: int = 0):
         self.initial_learning_rate, self.decay_steps, self.alpha, self.name = \
             initial_learning_rate, decay_steps, alpha, name
+        self.warmup_target, self.warmup_steps = warmup_target, warmup_steps
 
-    def __call__(self, step: int) -> float:
+    def _decay(self, step: float, start: float) -> float:
         frac = min(step, self.decay_steps) / self.decay_steps
         cosine = 0.5 * (1 + math.cos(math.pi * frac))
-        return self.initial_learning_rate * ((1 - self.alpha) * cosine + self.alpha)
+        return start * ((1 - self.alpha) * cosine + self.alpha)
+
+    def __call__(self, step: int) -> float:
+        if self.warmup_target is None:
+            return self._decay(step, self.initial_learning_rate)
+        if step < self.warmup_steps:
+            rise = (self.warmup_target - self.initial_learning_rate) * step / self.warmup_steps
+            return self.initial_learning_rate + rise
+        return self._decay(step - self.warmup_steps, self.warmup_target)
 
     def get_config(self) -> dict:
         return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "alpha": self.alpha, "name": self.name}
+                "alpha": self.alpha, "name": self.name, "warmup_target": self.warmup_target,
+                "warmup_steps": self.warmup_steps}
+
+
+@registry.register("lr_schedule")
+class CosineDecayRestarts(LearningRateSchedule):
+    """Cosine decay with warm restarts (SGDR): the first period lasts ``first_decay_steps``
+    steps, each next one ``t_mul`` times longer and starting ``m_mul`` times lower."""
+
+    def __init__(self, initial_learning_rate: float, first_decay_steps: int, t_mul: float = 2.0,
+                 m_mul: float = 1.0, alpha: float = 0.0, name: Optional[str] = None):
+        self.initial_learning_rate, self.first_decay_steps = initial_learning_rate, first_decay_steps
+        self.t_mul, self.m_mul, self.alpha, self.name = t_mul, m_mul, alpha, name
+
+    def __call__(self, step: int) -> float:
+        frac = step / self.first_decay_steps
+        if self.t_mul == 1.0:
+            restarts = math.floor(frac)
+            frac -= restarts
+        else:
+            restarts = math.floor(math.log(1 - frac * (1 - self.t_mul)) / math.log(self.t_mul))
+            done = (1 - self.t_mul ** restarts) / (1 - self.t_mul)
+            frac = (frac - done) / self.t_mul ** restarts
+        cosine = 0.5 * self.m_mul ** restarts * (1 + math.cos(math.pi * frac))
+        return self.initial_learning_rate * ((1 - self.alpha) * cosine + self.alpha)
+
+    def get_config(self) -> dict:
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "first_decay_steps": self.first_decay_steps, "t_mul": self.t_mul,
+                "m_mul": self.m_mul, "alpha": self.alpha, "name": self.name}
 
 
 def serialize(schedule: LearningRateSchedule) -> dict:
