@@ -289,3 +289,33 @@ def test_same_seed_gives_identical_history():
         return model.fit(rng.rand(40, 3), rng.rand(40, 1), batch_size=8, epochs=3, verbose=0).history
 
     assert run() == run()
+
+
+def test_generator_with_wrong_structure_or_running_dry():
+    model = _mlp()
+
+    def bad():
+        while True:
+            yield np.zeros((4, 3))  # inputs only: no targets to train on
+
+    with pytest.raises(ValueError, match=r"must yield tuples \(inputs, targets\)"):
+        model.fit(bad(), steps_per_epoch=2, verbose=0)
+
+    def short():
+        for _ in range(3):
+            yield np.zeros((4, 3)), np.zeros((4, 1))
+
+    with pytest.warns(UserWarning, match="ran out of data"):
+        hist = model.fit(short(), steps_per_epoch=2, epochs=3, verbose=0)
+    assert len(hist.history["loss"]) == 2
+
+
+def test_a_failing_callback_surfaces_with_its_name():
+    class Boom(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            raise RuntimeError("boom")
+
+    model = _mlp()
+    with pytest.raises(RuntimeError, match="boom") as info:
+        model.fit(np.zeros((4, 3)), np.zeros((4, 1)), epochs=2, verbose=0, callbacks=[Boom()])
+    assert "Boom.on_epoch_end" in "".join(getattr(info.value, "__notes__", []))
