@@ -63,3 +63,16 @@ def test_keras1_spellings():
         warnings.simplefilter("ignore")
         bn = BatchNormalization(mode=0, beta_init="zeros", gamma_init="ones")
     assert bn.momentum == 0.99 and bn.epsilon == 1e-3
+
+
+def test_group_and_unit_normalization_formulas():
+    from torchkeras_compat import layers as L
+    x = np.random.RandomState(0).rand(2, 5, 6).astype("float32")
+    y = L.GroupNormalization(groups=3)(x).detach().numpy()
+    g = x.reshape(2, 5, 3, 2)
+    ref = (g - g.mean(axis=(1, 3), keepdims=True)) / np.sqrt(g.var(axis=(1, 3), keepdims=True) + 1e-3)
+    np.testing.assert_allclose(y, ref.reshape(2, 5, 6), rtol=1e-4, atol=1e-5)
+    u = L.UnitNormalization()(x).detach().numpy()
+    np.testing.assert_allclose(np.linalg.norm(u, axis=-1), 1.0, rtol=1e-5)
+    with pytest.raises(ValueError, match="must divide"):
+        L.GroupNormalization(groups=4)(x)

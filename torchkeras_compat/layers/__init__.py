@@ -24,7 +24,7 @@ from .wrappers import Bidirectional, TimeDistributed, Wrapper
 from .embeddings import Embedding
 from .merge import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add, average,
                     Merge, concatenate, dot, maximum, merge, minimum, multiply, subtract)
-from .normalization import BatchNormalization, LayerNormalization
+from .normalization import BatchNormalization, GroupNormalization, LayerNormalization, UnitNormalization
 from .noise import (AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D,
                     SpatialDropout3D)
 from .advanced_activations import ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU

@@ -246,3 +246,99 @@ class LayerNormalization(Layer):
             "gamma_constraint": constraints.serialize(self.gamma_constraint),
         })
         return config
+
+
+@registry.register("layer")
+class GroupNormalization(Layer):
+    """Normalizes each sample over groups of channels: the ``axis`` channels are split into
+    ``groups`` groups, each normalized with the mean/variance over its channels and every
+    non-batch axis, then scaled by ``gamma`` and shifted by ``beta`` (per channel, shape (C,)).
+    ``groups=-1`` gives instance normalization, ``groups=1`` layer normalization over all axes.
+    """
+
+    def __init__(self, groups: int = 32, axis: int = -1, epsilon: float = 1e-3, center: bool = True,
+                 scale: bool = True, beta_initializer="zeros", gamma_initializer="ones",
+                 beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
+                 gamma_constraint=None, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+        self.groups, self.axis, self.epsilon = int(groups), int(axis), float(epsilon)
+        self.center, self.scale = bool(center), bool(scale)
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
+
+    def build(self, input_shape):
+        channels = input_shape[self.axis]
+        if channels is None:
+            raise ValueError(f"Layer {self.name}: axis {self.axis} of input tensor should have a "
+                             f"defined dimension but the layer received an input with shape {tuple(input_shape)}.")
+        channels = int(channels)
+        groups = channels if self.groups == -1 else self.groups
+        if groups > channels or channels % groups:
+            raise ValueError(f"Layer {self.name}: number of groups ({groups}) must divide the number of "
+                             f"channels ({channels}) and be at most that number.")
+        self._groups = groups
+        self.gamma = self.add_weight("gamma", (channels,), initializer=self.gamma_initializer,
+                                     regularizer=self.gamma_regularizer,
+                                     constraint=self.gamma_constraint) if self.scale else None
+        self.beta = self.add_weight("beta", (channels,), initializer=self.beta_initializer,
+                                    regularizer=self.beta_regularizer,
+                                    constraint=self.beta_constraint) if self.center else None
+        self.built = True
+
+    def call(self, inputs):
+        x = inputs.movedim(self.axis, -1)  # channels last
+        shape = x.shape
+        g = self._groups
+        grouped = x.reshape(tuple(shape[:-1]) + (g, shape[-1] // g))
+        axes = tuple(range(1, grouped.dim() - 2)) + (grouped.dim() - 1,)  # all but batch and group
+        var, mean = torch.var_mean(grouped, dim=axes, keepdim=True, unbiased=False)
+        y = ((grouped - mean) * torch.rsqrt(var + self.epsilon)).reshape(shape)
+        if self.gamma is not None:
+            y = y * self.gamma
+        if self.beta is not None:
+            y = y + self.beta
+        return y.movedim(-1, self.axis)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "groups": self.groups, "axis": self.axis, "epsilon": self.epsilon, "center": self.center,
+            "scale": self.scale, "beta_initializer": initializers.serialize(self.beta_initializer),
+            "gamma_initializer": initializers.serialize(self.gamma_initializer),
+            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
+            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
+            "beta_constraint": constraints.serialize(self.beta_constraint),
+            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+        })
+        return config
+
+
+@registry.register("layer")
+class UnitNormalization(Layer):
+    """Scales each sample to unit L2 norm along ``axis``: ``x / sqrt(max(sum(x**2), 1e-12))``."""
+
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+        self.axis = list(axis) if isinstance(axis, (list, tuple)) else int(axis)
+
+    def call(self, inputs):
+        dims = self.axis if isinstance(self.axis, list) else [self.axis]
+        sq = torch.sum(inputs * inputs, dim=dims, keepdim=True)
+        return inputs * torch.rsqrt(torch.clamp(sq, min=1e-12))
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config["axis"] = self.axis
+        return config

@@ -1,4 +1,4 @@
-"""Layers: fwd_conv_variants.py."""
+"""Forward parity: convolution variants (causal/dilated/strided/grouped, transposed 1D/2D/3D, separable, depthwise, locally connected), 3D and global pooling, ConvLSTM1D, GroupNormalization, UnitNormalization; weight shapes and names."""
 # ---- common case header (copied into every case; cases must be self-contained) ----
 import traceback
 
@@ -105,6 +105,11 @@ layer_case("locally_connected1d", lambda: L.LocallyConnected1D(2, 3), x1)
 layer_case("locally_connected2d", lambda: L.LocallyConnected2D(2, (2, 3), strides=(2, 1)), x2)
 layer_case("convlstm1d_seq", lambda: L.ConvLSTM1D(2, 3, padding="same", return_sequences=True), data(7, (2, 3, 6, 2)))
 layer_case("convlstm1d_state", lambda: L.ConvLSTM1D(2, 2, strides=2, return_state=True), data(7, (2, 3, 6, 2)))
+layer_case("group_norm_2", lambda: L.GroupNormalization(groups=3), data(8, (2, 4, 5, 6)))
+layer_case("group_norm_instance_axis1", lambda: L.GroupNormalization(groups=-1, axis=1, epsilon=0.1), data(9, (2, 3, 5)))
+layer_case("group_norm_1d", lambda: L.GroupNormalization(groups=2, center=False), data(10, (3, 4)))
+layer_case("unit_norm", lambda: L.UnitNormalization(), x1)
+layer_case("unit_norm_axes", lambda: L.UnitNormalization(axis=[1, 2]), x1)
 layer_case("maxpool3d", lambda: L.MaxPooling3D((2, 2, 2), padding="same"), x3)
 layer_case("avgpool3d", lambda: L.AveragePooling3D((1, 2, 3)), x3)
 layer_case("global_avg_1d_keepdims", lambda: L.GlobalAveragePooling1D(keepdims=True), x1)

@@ -1,4 +1,4 @@
-"""Layers: fwd_rnn_wrappers.py."""
+"""Forward parity: Bidirectional merge modes and states, GRU reset_after, TimeDistributed, ConvLSTM2D, RNN cells, masking into recurrent layers, stateful GRU with reset_states; weight names."""
 # ---- common case header (copied into every case; cases must be self-contained) ----
 import traceback
 

@@ -1,4 +1,4 @@
-"""Layers/saving: layer_batchnorm_training.py."""
+"""BatchNormalization in training: moving statistics after fit, training=True calls, a frozen BN layer in fit, BN after a conv layer."""
 # ---- common case header (copied into every case; cases must be self-contained) ----
 import traceback
 

@@ -1,4 +1,4 @@
-"""Layers: layer_config_roundtrip.py."""
+"""get_config keys and values (tf.keras 2.21) of common layers, from_config clones computing the same outputs."""
 # ---- common case header (copied into every case; cases must be self-contained) ----
 import traceback
 

@@ -1,4 +1,4 @@
-"""Layers: layer_keras1_spellings.py."""
+"""Keras 1 spellings of conv/pool/recurrent/dense layers (Convolution2D(nb_filter, nb_row, nb_col, border_mode=, subsample=, dim_ordering=), pool_length=, output_dim=, inner_activation=, dropout_W=), Embedding(mask_zero) into LSTM."""
 # ---- common case header (copied into every case; cases must be self-contained) ----
 import traceback
 

@@ -1,4 +1,4 @@
-"""Layers: layer_reshape_pad_crop.py."""
+"""Shapes and values of UpSampling/ZeroPadding/Cropping 1D-3D (both data formats), RepeatVector, Flatten, Reshape, Permute, noise layers at inference and advanced activations."""
 # ---- common case header (copied into every case; cases must be self-contained) ----
 import traceback
 

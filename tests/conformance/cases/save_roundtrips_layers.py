@@ -1,4 +1,4 @@
-"""Layers/saving: save_roundtrips_layers.py."""
+"""File round trips of recurrent/wrapper/separable/depthwise models: model.save + load_model, save_weights + model_from_json(to_json()) + load_weights, load_weights(by_name=True), h5 weight names and shapes."""
 # ---- common case header (copied into every case; cases must be self-contained) ----
 import traceback
 
