@@ -160,3 +160,16 @@ def test_user_written_metric_with_add_weight():
 def test_misspelt_module_attribute_suggests_the_name():
     with pytest.raises(AttributeError, match="'categorical_accuracy'"):
         M.catogrical_accuracy
+
+
+def test_f1_r2_and_mean_relative_error():
+    yt = np.eye(3, dtype="float32")[[0, 1, 2, 1]]
+    yp = np.array([[.8, .1, .1], [.2, .7, .1], [.5, .3, .2], [.1, .2, .7]], "float32")
+    # per class: class 0 P=1/2 R=1, class 1 P=1 R=1/2, class 2 P=0 R=0
+    assert float(M.F1Score(average="macro")(yt, yp)) == pytest.approx((2 / 3 + 2 / 3 + 0) / 3, rel=1e-6)
+    assert M.F1Score().get_config() == {"average": None, "threshold": None, "name": "f1_score", "dtype": "float32"}
+    y = np.array([[1.0], [2.0], [3.0], [4.0]], "float32")
+    assert float(M.R2Score()(y, y + 0.5)) == pytest.approx(1 - 1.0 / 5.0, rel=1e-6)
+    with pytest.raises(ValueError, match="2D"):
+        M.R2Score()(y[:, 0], y[:, 0])
+    assert float(M.MeanRelativeError(normalizer=[2.0, 4.0])([[1.0, 1.0]], [[2.0, 3.0]])) == pytest.approx(0.5)

@@ -7,6 +7,7 @@ every batch and read ``result()`` only when it prints. ``resolve`` turns what a 
 ('accuracy' becomes binary/categorical/sparse-categorical accuracy depending on the shapes).
 """
 import re
+import warnings
 from typing import Callable, List, Optional, Sequence
 
 import numpy as np
@@ -866,6 +867,195 @@ class MeanIoU(Metric):
                "axis": self.axis}
         cfg.update(super().get_config())
         return cfg
+
+
+@registry.register("metric")
+class FBetaScore(Metric):
+    """F-beta score per class from thresholded predictions (shapes (batch, classes)).
+
+    ``threshold=None`` marks each row's largest prediction as the positive one; ``average`` is
+    None (one score per class), 'micro' (counts pooled), 'macro' (mean of the class scores)
+    or 'weighted' (class scores weighted by each class's true count).
+    """
+
+    def __init__(self, average: Optional[str] = None, beta: float = 1.0,
+                 threshold: Optional[float] = None, name: str = "fbeta_score", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        if average not in (None, "micro", "macro", "weighted"):
+            raise ValueError("Invalid `average` argument value. Expected one of: {None, 'micro', "
+                             f"'macro', 'weighted'}}. Received: average={average}")
+        if not isinstance(beta, float) or beta <= 0.0:
+            raise ValueError(f"Invalid `beta` argument value. It should be a Python float > 0. Received: beta={beta}")
+        if threshold is not None and (not isinstance(threshold, float) or not 0.0 < threshold <= 1.0):
+            raise ValueError("Invalid `threshold` argument value. It should be a Python float in the "
+                             f"range ]0, 1]. Received: threshold={threshold}")
+        self.average, self.beta, self.threshold = average, beta, threshold
+        self._built_classes = None
+
+    def _build(self, num_classes: int) -> None:
+        shape = () if self.average == "micro" else (num_classes,)
+        for n in ("true_positives", "false_positives", "false_negatives", "intermediate_weights"):
+            self._add_state(n, shape=shape)
+        self._built_classes = num_classes
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        y_pred = as_tensor(y_pred).to(self.dtype)
+        y_true = as_tensor(y_true).to(y_pred.device, self.dtype)
+        if y_pred.ndim != 2:
+            raise ValueError(f"FBetaScore expects 2D inputs (batch, classes); got y_pred of shape {tuple(y_pred.shape)}.")
+        if self._built_classes is None:
+            self._build(y_pred.shape[-1])
+        self._to_device(y_pred.device)
+        if self.threshold is None:
+            # the row's maximum is positive; an all-zero row stays all negative
+            top = torch.amax(y_pred, dim=-1, keepdim=True)
+            y_pred = ((y_pred >= top) & (torch.abs(y_pred) > 1e-12)).to(self.dtype)
+        else:
+            y_pred = (y_pred > self.threshold).to(self.dtype)
+        w = None if sample_weight is None else as_tensor(sample_weight).to(y_pred.device, self.dtype).reshape(-1, 1)
+        dims = None if self.average == "micro" else 0
+
+        def wsum(v):
+            v = v if w is None else v * w
+            return v.sum() if dims is None else v.sum(dim=dims)
+
+        self.true_positives += wsum(y_pred * y_true)
+        self.false_positives += wsum(y_pred * (1 - y_true))
+        self.false_negatives += wsum((1 - y_pred) * y_true)
+        self.intermediate_weights += wsum(y_true)
+
+    def result(self) -> Tensor:
+        if self._built_classes is None:
+            return torch.zeros((), dtype=self.dtype)
+        tp = self.true_positives
+        precision = _divide_no_nan(tp, tp + self.false_positives)
+        recall = _divide_no_nan(tp, tp + self.false_negatives)
+        b2 = self.beta ** 2
+        f = _divide_no_nan(precision * recall, b2 * precision + recall) * (1 + b2)
+        if self.average == "weighted":
+            weights = _divide_no_nan(self.intermediate_weights, self.intermediate_weights.sum())
+            return (f * weights).sum()
+        if self.average is not None:
+            return f.mean()
+        return f
+
+    def get_config(self) -> dict:
+        cfg = {"average": self.average, "beta": self.beta, "threshold": self.threshold}
+        cfg.update(super().get_config())
+        return cfg
+
+
+@registry.register("metric")
+class F1Score(FBetaScore):
+    """The F-beta score with beta = 1 (harmonic mean of precision and recall)."""
+
+    def __init__(self, average: Optional[str] = None, threshold: Optional[float] = None,
+                 name: str = "f1_score", dtype=None):
+        super().__init__(average=average, beta=1.0, threshold=threshold, name=name, dtype=dtype)
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        del cfg["beta"]
+        return cfg
+
+
+@registry.register("metric")
+class R2Score(Metric):
+    """Coefficient of determination over everything seen, per output column then aggregated.
+
+    ``class_aggregation``: 'uniform_average' (mean over outputs), 'variance_weighted_average'
+    or None (one score per output); ``num_regressors`` > 0 gives the adjusted R2.
+    """
+
+    def __init__(self, class_aggregation: Optional[str] = "uniform_average", num_regressors: int = 0,
+                 name: str = "r2_score", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        if class_aggregation not in (None, "uniform_average", "variance_weighted_average"):
+            raise ValueError("Invalid value for argument `class_aggregation`. Expected one of {None, "
+                             f"'uniform_average', 'variance_weighted_average'}}. Received: {class_aggregation}")
+        if num_regressors < 0:
+            raise ValueError(f"Invalid value for argument `num_regressors`. Expected a value >= 0. "
+                             f"Received: num_regressors={num_regressors}")
+        self.class_aggregation, self.num_regressors = class_aggregation, num_regressors
+        self._add_state("num_samples", dtype="int64")
+        self._outputs = None
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        y_pred = as_tensor(y_pred).to(self.dtype)
+        y_true = as_tensor(y_true).to(y_pred.device, self.dtype)
+        if y_pred.ndim != 2 or y_true.ndim != 2:
+            raise ValueError("R2Score expects 2D inputs with shape (batch_size, output_dim). Received "
+                             f"input shapes: y_pred.shape={tuple(y_pred.shape)} and "
+                             f"y_true.shape={tuple(y_true.shape)}.")
+        if self._outputs is None:
+            for n in ("squared_sum", "sum", "total_mse", "count"):
+                self._add_state(n, shape=(y_pred.shape[-1],))
+            self._outputs = y_pred.shape[-1]
+        self._to_device(y_pred.device)
+        w = torch.ones((), dtype=self.dtype, device=y_pred.device) if sample_weight is None \
+            else as_tensor(sample_weight).to(y_pred.device, self.dtype)
+        if w.ndim == 1:
+            w = w[:, None]
+        w = torch.broadcast_to(w, y_true.shape)
+        self.sum += (y_true * w).sum(0)
+        self.squared_sum += (y_true * y_true * w).sum(0)
+        self.total_mse += ((y_true - y_pred) ** 2 * w).sum(0)
+        self.count += w.sum(0)
+        self.num_samples += y_true.numel()  # as tf.keras: every entry counts as a sample
+
+    def result(self) -> Tensor:
+        if self._outputs is None:
+            return torch.zeros((), dtype=self.dtype)
+        mean = self.sum / self.count
+        total = self.squared_sum - self.sum * mean
+        raw = 1 - self.total_mse / total
+        raw = torch.where(torch.isinf(raw), torch.zeros_like(raw), raw)
+        if self.class_aggregation == "uniform_average":
+            r2 = raw.mean()
+        elif self.class_aggregation == "variance_weighted_average":
+            r2 = (total * raw).sum() / total.sum()
+        else:
+            r2 = raw
+        p, n = self.num_regressors, int(self.num_samples)
+        if p:
+            if p > n - 1:
+                warnings.warn(f"More independent predictors ({p}) than datapoints ({n}) in the "
+                              "adjusted R2 score; falling back to the standard R2 score.")
+            elif p == n - 1:
+                warnings.warn("Division by zero in the adjusted R2 score; falling back to the standard R2 score.")
+            else:
+                r2 = 1 - (1 - r2) * (n - 1) / (n - p - 1)
+        return r2
+
+    def get_config(self) -> dict:
+        cfg = {"class_aggregation": self.class_aggregation, "num_regressors": self.num_regressors}
+        cfg.update(super().get_config())
+        return cfg
+
+
+@registry.register("metric")
+class MeanRelativeError(Mean):
+    """Mean of ``|y_pred - y_true| / normalizer`` (the normalizer broadcast to y_pred)."""
+
+    def __init__(self, normalizer, name: Optional[str] = None, dtype=None):
+        super().__init__(name=name or _unique_name("mean_relative_error"), dtype=dtype)
+        self.normalizer = as_tensor(normalizer).to(self.dtype)
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        y_pred = as_tensor(y_pred).to(self.dtype)
+        y_true = as_tensor(y_true).to(y_pred.device, self.dtype)
+        rel = _divide_no_nan(torch.abs(y_pred - y_true), self.normalizer.to(y_pred.device).expand_as(y_pred))
+        super().update_state(rel, sample_weight=sample_weight)
+
+    def get_config(self) -> dict:
+        cfg = {"normalizer": self.normalizer.cpu().numpy().tolist()}
+        cfg.update(super().get_config())
+        return cfg
+
+
+# the focal crossentropies, as metric functions too (keras.metrics.binary_focal_crossentropy)
+binary_focal_crossentropy = losses_mod.binary_focal_crossentropy
+categorical_focal_crossentropy = losses_mod.categorical_focal_crossentropy
 
 
 # ------------------------------------------------------------------------------ resolution
