@@ -870,6 +870,82 @@ class MeanIoU(Metric):
 
 
 @registry.register("metric")
+class IoU(MeanIoU):
+    """Intersection-over-union averaged over ``target_class_ids`` only (one id: that class's IoU)."""
+
+    def __init__(self, num_classes: int, target_class_ids: Sequence[int], name=None, dtype=None,
+                 ignore_class: Optional[int] = None, sparse_y_true: bool = True,
+                 sparse_y_pred: bool = True, axis: int = -1):
+        super().__init__(num_classes, name=name, dtype=dtype, ignore_class=ignore_class,
+                         sparse_y_true=sparse_y_true, sparse_y_pred=sparse_y_pred, axis=axis)
+        if max(target_class_ids) >= num_classes:
+            raise ValueError(f"Target class id {max(target_class_ids)} is out of range, which is "
+                             f"[0, {num_classes}).")
+        self.target_class_ids = list(target_class_ids)
+
+    def result(self) -> Tensor:
+        cm = self.total_cm
+        tp = torch.diagonal(cm)
+        ids = torch.as_tensor(self.target_class_ids, device=cm.device)
+        denominator = (cm.sum(0) + cm.sum(1) - tp)[ids]
+        iou = _divide_no_nan(tp[ids], denominator)
+        return _divide_no_nan(iou.sum(), (denominator != 0).to(torch.float64).sum()).to(self.dtype)
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        cfg["target_class_ids"] = self.target_class_ids
+        return cfg
+
+
+@registry.register("metric")
+class BinaryIoU(IoU):
+    """IoU of a binary task: predictions >= ``threshold`` are class 1, the rest class 0."""
+
+    def __init__(self, target_class_ids: Sequence[int] = (0, 1), threshold: float = 0.5, name=None,
+                 dtype=None):
+        super().__init__(2, target_class_ids, name=name, dtype=dtype)
+        self.threshold = threshold
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        y_pred = (as_tensor(y_pred) >= self.threshold).to(self.dtype)
+        super().update_state(y_true, y_pred, sample_weight)
+
+    def get_config(self) -> dict:
+        return {"target_class_ids": self.target_class_ids, "threshold": self.threshold,
+                "name": self.name, "dtype": config.dtype_name(self.dtype)}
+
+
+@registry.register("metric")
+class OneHotIoU(IoU):
+    """IoU for one-hot targets and per-class scores (both reduced by argmax over ``axis``)."""
+
+    def __init__(self, num_classes: int, target_class_ids: Sequence[int], name=None, dtype=None,
+                 ignore_class: Optional[int] = None, sparse_y_pred: bool = False, axis: int = -1):
+        super().__init__(num_classes, target_class_ids, name=name, dtype=dtype, ignore_class=ignore_class,
+                         sparse_y_true=False, sparse_y_pred=sparse_y_pred, axis=axis)
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        del cfg["sparse_y_true"]
+        return cfg
+
+
+@registry.register("metric")
+class OneHotMeanIoU(MeanIoU):
+    """MeanIoU for one-hot targets and per-class scores (both reduced by argmax over ``axis``)."""
+
+    def __init__(self, num_classes: int, name=None, dtype=None, ignore_class: Optional[int] = None,
+                 sparse_y_pred: bool = False, axis: int = -1):
+        super().__init__(num_classes, name=name, dtype=dtype, ignore_class=ignore_class,
+                         sparse_y_true=False, sparse_y_pred=sparse_y_pred, axis=axis)
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        del cfg["sparse_y_true"]
+        return cfg
+
+
+@registry.register("metric")
 class FBetaScore(Metric):
     """F-beta score per class from thresholded predictions (shapes (batch, classes)).
 

@@ -142,4 +142,19 @@ def _():
     report("compile.r2", h.history["r2_score"], rule="close", rtol=1e-4, atol=1e-5)
 
 
+@sub("iou")
+def _():
+    yi = rng.randint(0, 4, 30)
+    pi = rng.randint(0, 4, 30)
+    for key, metric, a, b in (("iou_one", M.IoU(4, [2]), yi, pi), ("iou_two", M.IoU(4, [0, 3]), yi, pi),
+                              ("binary", M.BinaryIoU(), (yi > 1).astype("float32"), rng.uniform(0, 1, 30)),
+                              ("binary_thr", M.BinaryIoU(target_class_ids=[1], threshold=0.3), (yi > 1).astype("float32"),
+                               rng.uniform(0, 1, 30)),
+                              ("onehot", M.OneHotIoU(4, [1, 2]), np.eye(4)[yi], rng.uniform(0, 1, (30, 4))),
+                              ("onehot_mean", M.OneHotMeanIoU(4), np.eye(4)[yi], rng.uniform(0, 1, (30, 4)))):
+        metric.update_state(a, b)
+        report("iou." + key, num(metric.result()), rule="close", **TOLM)
+        report("iou." + key + ".config", {k: v for k, v in sorted(metric.get_config().items()) if k not in ("name", "dtype")})
+
+
 finish()
