@@ -211,3 +211,26 @@ def test_inception_resnet_scale_layer_round_trips_through_json():
     assert loaded.layers[-1].get_config()["scale"] == 0.5
     out = loaded.predict([np.ones((1, 3)), np.full((1, 3), 4.0)], verbose=0)
     np.testing.assert_allclose(out, [[3.0, 3.0, 3.0]])
+
+
+# tf_keras 2.21: (total parameters, number of layers, output shape); the layer counts include
+# the arithmetic of hard-sigmoid, which tf.keras records as TFOpLambda layers
+MOBILENET_V3 = [
+    ("MobileNetV3Small", dict(input_shape=(32, 32, 3), classes=7), (1537143, 239, (None, 7))),
+    ("MobileNetV3Large", dict(input_shape=(32, 32, 3), classes=7), (4235399, 273, (None, 7))),
+    ("MobileNetV3Small", dict(include_top=False, pooling="avg", alpha=0.75, input_shape=(40, 40, 3)),
+     (583160, 230, (None, 432))),
+    ("MobileNetV3Large", dict(minimalistic=True, alpha=1.25, input_shape=(32, 32, 3)),
+     (5788928, 145, (None, 1000))),
+    ("MobileNetV3Small", dict(include_preprocessing=False, minimalistic=True, include_top=False),
+     (441000, 102, (None, None, None, 576))),
+]
+
+
+@pytest.mark.parametrize("name,kwargs,expected", MOBILENET_V3)
+def test_mobilenet_v3_counts_match_keras(name, kwargs, expected):
+    model = getattr(applications, name)(weights=None, **kwargs)
+    assert (model.count_params(), len(model.layers), tuple(model.output_shape)) == expected
+    assert model.name == "MobilenetV3" + name[len("MobileNetV3"):].lower()
+    weighted = [layer.name for layer in model.layers if layer.weights]
+    assert weighted[:3] == ["Conv", "Conv/BatchNorm", "expanded_conv/depthwise"]

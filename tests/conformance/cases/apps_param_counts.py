@@ -2,7 +2,7 @@
 include_top / pooling / classes options (small models only, to stay fast; VGG16/19, DenseNet121,
 InceptionV3 and Xception counts were checked the same way)."""
 import keras
-from keras.applications import MobileNet, ResNet50, MobileNetV2
+from keras.applications import MobileNet, ResNet50, MobileNetV2, MobileNetV3Small
 
 def describe(tag, m):
     report(tag + "_params", [m.count_params(), len(m.trainable_weights), len(m.non_trainable_weights)])
@@ -13,6 +13,7 @@ def describe(tag, m):
 describe("mobilenet", MobileNet(weights=None, input_shape=(32, 32, 3), alpha=0.25, classes=10))
 describe("mobilenet_pool", MobileNet(weights=None, include_top=False, pooling='avg', input_shape=(32, 32, 3), alpha=0.5))
 describe("mobilenetv2", MobileNetV2(weights=None, input_shape=(32, 32, 3), alpha=0.35, classes=7))
+describe("mobilenetv3small", MobileNetV3Small(weights=None, input_shape=(32, 32, 3), alpha=0.75, classes=3))
 m = ResNet50(weights=None, include_top=False, input_shape=(32, 32, 3))
 describe("resnet50_notop", m)
 report("resnet50_first_layers", [l.name for l in m.layers[:8]])

@@ -6,14 +6,15 @@ import os
 import numpy as np
 import keras
 from keras.applications import vgg16, resnet50, mobilenet, inception_v3, xception, densenet, mobilenet_v2, vgg19
-from keras.applications import resnet, resnet_v2, inception_resnet_v2, efficientnet
+from keras.applications import resnet, resnet_v2, inception_resnet_v2, efficientnet, mobilenet_v3
 from keras.applications import imagenet_utils
 
 x = (np.arange(2 * 3 * 4 * 3, dtype='float32').reshape(2, 3, 4, 3) * 3.5) % 256
 for name, mod in (('vgg16', vgg16), ('vgg19', vgg19), ('resnet50', resnet50), ('mobilenet', mobilenet),
                   ('inception_v3', inception_v3), ('xception', xception), ('densenet', densenet),
                   ('mobilenet_v2', mobilenet_v2), ('resnet', resnet), ('resnet_v2', resnet_v2),
-                  ('inception_resnet_v2', inception_resnet_v2), ('efficientnet', efficientnet)):
+                  ('inception_resnet_v2', inception_resnet_v2), ('efficientnet', efficientnet),
+                  ('mobilenet_v3', mobilenet_v3)):
     report("pre_" + name, mod.preprocess_input(x.copy()), rule="close", rtol=1e-5, atol=1e-4)
 for mode in ('caffe', 'tf', 'torch'):
     report("mode_" + mode, imagenet_utils.preprocess_input(x.copy(), mode=mode), rule="close", rtol=1e-5, atol=1e-4)
@@ -33,4 +34,5 @@ try:
 except ValueError:
     report("decode_bad_shape", "ValueError")
 report("model_names_exist", [hasattr(keras.applications, n) for n in ('ResNet101', 'ResNet152', 'ResNet50V2', 'ResNet101V2', 'ResNet152V2', 'DenseNet169', 'DenseNet201', 'InceptionResNetV2',
-                                                                  'EfficientNetB0', 'EfficientNetB7')])
+                                                                  'EfficientNetB0', 'EfficientNetB7', 'MobileNetV3Small',
+                                                                  'MobileNetV3Large')])
