@@ -140,3 +140,18 @@ def test_layers_are_torch_modules():
     assert out.shape == (2, 1)
     state = model.state_dict()
     assert len(state) == 4
+
+
+def test_model_weights_go_layer_by_layer_as_tf_keras():
+    model = keras.Sequential([layers.Dense(3, input_shape=(2,)), layers.BatchNormalization(), layers.Dense(1)])
+    assert [w.name for w in model.weights] == [
+        "dense/kernel:0", "dense/bias:0", "batch_normalization/gamma:0", "batch_normalization/beta:0",
+        "batch_normalization/moving_mean:0", "batch_normalization/moving_variance:0",
+        "dense_1/kernel:0", "dense_1/bias:0"]
+    assert [w.shape for w in model.get_weights()][:4] == [(2, 3), (3,), (3,), (3,)]
+
+
+def test_built_model_as_first_layer_of_a_sequential():
+    inner = keras.Sequential([layers.Dense(4, input_shape=(3,))])
+    outer = keras.Sequential([inner, layers.Dense(1)])
+    assert outer.built and outer.output_shape == (None, 1)

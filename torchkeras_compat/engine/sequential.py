@@ -47,6 +47,9 @@ class Sequential(Functional):
         self.add_module(f"layer_{len(self._stack) - 1}", layer)
         if self._input_tensor is None and len(self._stack) == 1:
             shape = getattr(layer, "_batch_input_shape", None)
+            inputs = getattr(layer, "inputs", None) if isinstance(layer, Model) and layer.built else None
+            if shape is None and inputs and len(inputs) == 1:  # a built model as the first layer
+                shape = inputs[0].shape
             if shape is not None:
                 self._input_tensor = Input(batch_shape=shape, dtype=_input_dtype(layer),
                                            name=f"{layer.name}_input")

@@ -76,6 +76,14 @@ class Model(Layer):
         raise ValueError(f"No such layer: {name}. Existing layers are: {[l.name for l in layers]}.")
 
     @property
+    def weights(self) -> list:
+        """Layer by layer, each layer's trainable then non-trainable weights, as tf.keras orders a
+        model's weights (so lists from Keras's ``model.get_weights()`` fit ``set_weights``)."""
+        from .base_layer import _dedup
+        per_layer = [w for layer in self._sublayers() for w in self._child_weights(layer)]
+        return _dedup(per_layer + self._own_weight_handles())
+
+    @property
     def metrics_names(self) -> list:
         # As tf.keras 2: empty until the first train/test step has built the metrics.
         return [metric_name(m) for m in self.metrics]
