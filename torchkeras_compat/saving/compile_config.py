@@ -93,8 +93,10 @@ def _strip_module(spec: dict) -> dict:
 
 def _deserialize_metric(value, custom_objects):
     from .. import metrics
-    if value is None or isinstance(value, str):
+    if value is None:
         return value
+    if isinstance(value, str):  # a custom metric saved by its function name
+        return (custom_objects or {}).get(value, value)
     if isinstance(value, dict) and "class_name" in value:
         if value["class_name"] == "MeanMetricWrapper":
             cfg = value.get("config", {})
