@@ -8,6 +8,7 @@ PY      = $(VENV)/bin/python
 .PHONY: demo test setup conformance bench clean
 
 $(VENV)/.installed: pyproject.toml
+	@echo "Setting up $(VENV): PyTorch (CPU build) and this package; this takes a few minutes..."
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
