@@ -570,6 +570,23 @@ def _depthwise_layouts(rank: int):
         return to_keras
     return make_to_keras, from_keras
 
+def _add_depthwise_kernel(layer, input_shape) -> int:
+    """Check the input rank and create ``layer.depthwise_kernel`` (shared by the depthwise and
+    separable convolutions); returns the number of input channels."""
+    if len(input_shape) != layer.rank + 2:
+        raise ValueError(f"Layer {layer.name}: inputs to `{type(layer).__name__}` should have rank "
+                         f"{layer.rank + 2}. Received input_shape={tuple(input_shape)}.")
+    channels = layer._input_channels(input_shape)
+    layer._checked_output_spatial(input_shape)
+    make_to_keras, from_keras = _depthwise_layouts(layer.rank)
+    layer.depthwise_kernel = layer.add_weight(
+        "depthwise_kernel", layer.kernel_size + (channels, layer.depth_multiplier),
+        initializer=layer.depthwise_initializer, regularizer=layer.depthwise_regularizer,
+        constraint=layer.depthwise_constraint,
+        to_keras=make_to_keras(channels, layer.depth_multiplier), from_keras=from_keras)
+    return channels
+
+
 
 class DepthwiseConv(Conv):
     """Base of the depthwise convolutions: each input channel gets its own ``depth_multiplier``
@@ -596,17 +613,7 @@ class DepthwiseConv(Conv):
         return None if channels is None else int(channels) * self.depth_multiplier
 
     def build(self, input_shape):
-        if len(input_shape) != self.rank + 2:
-            raise ValueError(f"Layer {self.name}: inputs to `{type(self).__name__}` should have rank "
-                             f"{self.rank + 2}. Received input_shape={tuple(input_shape)}.")
-        channels = self._input_channels(input_shape)
-        self._checked_output_spatial(input_shape)
-        make_to_keras, from_keras = _depthwise_layouts(self.rank)
-        self.depthwise_kernel = self.add_weight(
-            "depthwise_kernel", self.kernel_size + (channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint,
-            to_keras=make_to_keras(channels, self.depth_multiplier), from_keras=from_keras)
+        channels = _add_depthwise_kernel(self, input_shape)
         self.bias = self._make_bias(channels * self.depth_multiplier)
         self._in_channels = channels
         self.input_spec = InputSpec(min_ndim=self.rank + 2, axes={self._channel_axis: channels})
@@ -701,17 +708,7 @@ class SeparableConv(Conv):
         self.pointwise_constraint = constraints.get(pointwise_constraint)
 
     def build(self, input_shape):
-        if len(input_shape) != self.rank + 2:
-            raise ValueError(f"Layer {self.name}: inputs to `{type(self).__name__}` should have rank "
-                             f"{self.rank + 2}. Received input_shape={tuple(input_shape)}.")
-        channels = self._input_channels(input_shape)
-        self._checked_output_spatial(input_shape)
-        make_to_keras, from_keras = _depthwise_layouts(self.rank)
-        self.depthwise_kernel = self.add_weight(
-            "depthwise_kernel", self.kernel_size + (channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint,
-            to_keras=make_to_keras(channels, self.depth_multiplier), from_keras=from_keras)
+        channels = _add_depthwise_kernel(self, input_shape)
         to_keras, from_keras = _keras_to_torch_kernel(self.rank)
         self.pointwise_kernel = self.add_weight(
             "pointwise_kernel", (1,) * self.rank + (channels * self.depth_multiplier, self.filters),
