@@ -1,6 +1,7 @@
 """Optimizers: trajectories against tf_keras 2.21 legacy optimizers on a tiny linear model
 (recorded by tests/fixtures/make_numerics.py), plus lr handling, state and names."""
 import os
+import sys
 import warnings
 
 import numpy as np
@@ -11,46 +12,8 @@ from torchkeras_compat import backend as K
 from torchkeras_compat import legacy, optimizers
 
 REF = np.load(os.path.join(os.path.dirname(__file__), "..", "fixtures", "numerics.npz"))
-OPTIMIZERS = {
-    "sgd": ("SGD", dict(learning_rate=0.1)),
-    "sgd_momentum": ("SGD", dict(learning_rate=0.05, momentum=0.9)),
-    "sgd_nesterov": ("SGD", dict(learning_rate=0.05, momentum=0.9, nesterov=True)),
-    "sgd_momentum_decay": ("SGD", dict(learning_rate=0.1, momentum=0.5, decay=0.1)),
-    "rmsprop": ("RMSprop", dict(learning_rate=0.01)),
-    "rmsprop_momentum": ("RMSprop", dict(learning_rate=0.01, momentum=0.5)),
-    "rmsprop_centered": ("RMSprop", dict(learning_rate=0.01, centered=True)),
-    "rmsprop_centered_momentum": ("RMSprop", dict(learning_rate=0.01, centered=True, momentum=0.3)),
-    "adagrad": ("Adagrad", dict(learning_rate=0.1)),
-    "adadelta": ("Adadelta", dict(learning_rate=1.0)),
-    "adam": ("Adam", dict(learning_rate=0.01)),
-    "adam_eps": ("Adam", dict(learning_rate=0.01, epsilon=1e-2, beta_2=0.9)),
-    "adam_amsgrad": ("Adam", dict(learning_rate=0.02, amsgrad=True, beta_2=0.9, decay=0.05)),
-    "adamax": ("Adamax", dict(learning_rate=0.02)),
-    "nadam": ("Nadam", dict(learning_rate=0.01)),
-    "adam_clipnorm": ("Adam", dict(learning_rate=0.01, clipnorm=0.1)),
-    "sgd_clipvalue": ("SGD", dict(learning_rate=0.1, clipvalue=0.05)),
-    "sgd_global_clipnorm": ("SGD", dict(learning_rate=0.1, global_clipnorm=0.1)),
-    "ftrl": ("Ftrl", dict(learning_rate=0.1)),
-    "ftrl_l1_l2_beta": ("Ftrl", dict(learning_rate=0.2, l1_regularization_strength=0.01,
-                                     l2_regularization_strength=0.02, beta=0.1)),
-    "ftrl_power_shrinkage": ("Ftrl", dict(learning_rate=0.2, learning_rate_power=-0.7,
-                                          l2_shrinkage_regularization_strength=0.05)),
-    "adam_decay_momentum_hyper_set": ("Adam", dict(learning_rate=0.01, decay=0.1)),
-    "adamw": ("AdamW", dict(learning_rate=0.05, weight_decay=0.1)),
-    "adamw_amsgrad": ("AdamW", dict(learning_rate=0.05, weight_decay=0.5, amsgrad=True)),
-}
-# tf.keras 2.11+ optimizers: what a name given to compile() builds in tf_keras 2.21
-CURRENT = {
-    "current_rmsprop": ("RMSprop", dict()),
-    "current_rmsprop_centered": ("RMSprop", dict(learning_rate=0.01, centered=True)),
-    "current_rmsprop_momentum": ("RMSprop", dict(learning_rate=0.01, momentum=0.5)),
-    "current_adagrad": ("Adagrad", dict(learning_rate=0.1)),
-    "current_nadam": ("Nadam", dict(learning_rate=0.01)),
-    "current_sgd_weight_decay": ("SGD", dict(learning_rate=0.1, momentum=0.5, weight_decay=0.2)),
-    "current_adam": ("Adam", dict(learning_rate=0.01)),
-    "current_adadelta": ("Adadelta", dict(learning_rate=1.0)),
-    "current_adamax": ("Adamax", dict(learning_rate=0.02)),
-}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures"))
+from optimizer_cases import CURRENT, OPTIMIZERS  # noqa: E402  (the table the fixtures were made from)
 
 
 def _train(opt, steps, change_beta_1_after=None):

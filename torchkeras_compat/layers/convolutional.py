@@ -487,7 +487,7 @@ class Conv1DTranspose(ConvTranspose):
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(rank=1, filters=filters, kernel_size=kernel_size, strides=strides,
-                         padding=padding,                         output_padding=output_padding, data_format=data_format,
+                         padding=padding, output_padding=output_padding, data_format=data_format,
                          dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
                          kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
                          kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
@@ -506,7 +506,7 @@ class Conv2DTranspose(ConvTranspose):
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(rank=2, filters=filters, kernel_size=kernel_size, strides=strides,
-                         padding=padding,                         output_padding=output_padding, data_format=data_format,
+                         padding=padding, output_padding=output_padding, data_format=data_format,
                          dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
                          kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
                          kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
@@ -527,7 +527,7 @@ class Conv3DTranspose(ConvTranspose):
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(rank=3, filters=filters, kernel_size=kernel_size, strides=strides,
-                         padding=padding,                         output_padding=output_padding, data_format=data_format,
+                         padding=padding, output_padding=output_padding, data_format=data_format,
                          dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
                          kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
                          kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
