@@ -51,3 +51,15 @@ def test_fit_generator_samples_per_epoch():
 
     hist = model.fit_generator(gen(), samples_per_epoch=3, nb_epoch=2, verbose=0)
     assert len(hist.history["loss"]) == 2
+
+
+def test_generator_methods_take_keras1_queue_arguments():
+    model = keras.Sequential([Dense(1, input_dim=2)])
+    model.compile("sgd", "mse")
+
+    def gen():
+        while True:
+            yield np.zeros((4, 2)), np.zeros((4, 1))
+
+    assert model.evaluate_generator(gen(), val_samples=2, max_q_size=4, pickle_safe=False) == 0.0
+    assert model.predict_generator((x for x, _ in gen()), val_samples=2, nb_worker=1).shape == (8, 1)

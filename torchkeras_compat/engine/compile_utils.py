@@ -59,9 +59,8 @@ class LossesContainer:
             per_output.append(value)
             term = value if w == 1.0 else w * value
             total = term if total is None else total + term
-        if regularization:
-            total = total + torch.stack([torch.as_tensor(r, device=y_pred[0].device).to(y_pred[0].dtype).reshape(())
-                                         for r in regularization]).sum()
+        for penalty in regularization:  # weight/activity penalties, as 0-d tensors of the loss's dtype
+            total = total + (penalty.reshape(()).to(total.dtype) if torch.is_tensor(penalty) else penalty)
         return total, per_output
 
     def update_trackers(self, total, per_output, batch_size: int) -> None:

@@ -475,45 +475,30 @@ class Model(Layer):
                       class_weight=None, max_queue_size=10, workers=1, use_multiprocessing=False,
                       shuffle=True, initial_epoch=0, **kwargs):
         """Deprecated in Keras 2.4: ``fit`` takes generators. Kept for old scripts."""
-        legacy.translate("fit_generator", kwargs)
         if "samples_per_epoch" in kwargs:  # Keras 1 counted samples; Keras 2.2 divided by batch size
             samples = kwargs.pop("samples_per_epoch")
             legacy._warn_once("fit_generator", "samples_per_epoch", "steps_per_epoch")
             bs = getattr(generator, "batch_size", None)
             steps_per_epoch = samples // bs if bs else samples
-        epochs = kwargs.pop("epochs", epochs)
-        validation_steps = kwargs.pop("validation_steps", validation_steps)
-        workers = kwargs.pop("workers", workers)
-        use_multiprocessing = kwargs.pop("use_multiprocessing", use_multiprocessing)
-        max_queue_size = kwargs.pop("max_queue_size", max_queue_size)
-        if kwargs:
-            raise TypeError(f"fit_generator() got an unexpected keyword argument {sorted(kwargs)[0]!r}")
-        return self.fit(generator, steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose,
-                        callbacks=callbacks, validation_data=validation_data,
-                        validation_steps=validation_steps, validation_freq=validation_freq,
-                        class_weight=class_weight, max_queue_size=max_queue_size, workers=workers,
-                        use_multiprocessing=use_multiprocessing, shuffle=shuffle,
-                        initial_epoch=initial_epoch)
+        args = _generator_args("fit_generator", kwargs, dict(
+            steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose, callbacks=callbacks,
+            validation_data=validation_data, validation_steps=validation_steps,
+            validation_freq=validation_freq, class_weight=class_weight, max_queue_size=max_queue_size,
+            workers=workers, use_multiprocessing=use_multiprocessing, shuffle=shuffle,
+            initial_epoch=initial_epoch))
+        return self.fit(generator, **args)
 
     def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10, workers=1,
                            use_multiprocessing=False, verbose=0, **kwargs):
-        legacy.translate("evaluate_generator", kwargs)
-        steps = kwargs.pop("steps", steps)
-        workers = kwargs.pop("workers", workers)
-        if kwargs:
-            raise TypeError(f"evaluate_generator() got an unexpected keyword argument {sorted(kwargs)[0]!r}")
-        return self.evaluate(generator, steps=steps, callbacks=callbacks, max_queue_size=max_queue_size,
-                             workers=workers, use_multiprocessing=use_multiprocessing, verbose=verbose)
+        return self.evaluate(generator, **_generator_args("evaluate_generator", kwargs, dict(
+            steps=steps, callbacks=callbacks, max_queue_size=max_queue_size, workers=workers,
+            use_multiprocessing=use_multiprocessing, verbose=verbose)))
 
     def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10, workers=1,
                           use_multiprocessing=False, verbose=0, **kwargs):
-        legacy.translate("predict_generator", kwargs)
-        steps = kwargs.pop("steps", steps)
-        workers = kwargs.pop("workers", workers)
-        if kwargs:
-            raise TypeError(f"predict_generator() got an unexpected keyword argument {sorted(kwargs)[0]!r}")
-        return self.predict(generator, steps=steps, callbacks=callbacks, max_queue_size=max_queue_size,
-                            workers=workers, use_multiprocessing=use_multiprocessing, verbose=verbose)
+        return self.predict(generator, **_generator_args("predict_generator", kwargs, dict(
+            steps=steps, callbacks=callbacks, max_queue_size=max_queue_size, workers=workers,
+            use_multiprocessing=use_multiprocessing, verbose=verbose)))
 
     def predict_proba(self, x, batch_size=32, verbose=0):
         """Keras 1/2.0 Sequential method: the predicted probabilities (a warning if not in [0, 1])."""
@@ -581,6 +566,16 @@ def _is_chief() -> bool:
 
 
 _NO_AUTOCAST = contextlib.nullcontext()  # reusable: entering it does nothing
+
+
+def _generator_args(method: str, legacy_kwargs: dict, args: dict) -> dict:
+    """The ``*_generator`` methods' arguments with Keras 1 spellings (nb_epoch, nb_val_samples,
+    max_q_size, pickle_safe, ...) translated by the legacy table and laid over the named ones."""
+    legacy.translate(method, legacy_kwargs)
+    unknown = sorted(k for k in legacy_kwargs if k not in args)
+    if unknown:
+        raise TypeError(f"{method}() got an unexpected keyword argument {unknown[0]!r}")
+    return {**args, **legacy_kwargs}
 
 
 def _snake(name: str) -> str:
