@@ -498,20 +498,27 @@ class LossFunctionWrapper(Loss):
         return cfg
 
 
+def bind_wrapper_args(cls_name: str, defaults: dict, args: tuple, kwargs: dict, own: list) -> dict:
+    """The keyword arguments a function-wrapping Loss/Metric class passes on to its function:
+    ``defaults`` overridden by positional ``args`` (in order) and ``kwargs``; others are refused."""
+    arg_names = tuple(defaults)
+    if len(args) > len(arg_names):
+        raise TypeError(f"{cls_name} takes at most {len(arg_names)} positional arguments.")
+    values = dict(defaults)
+    values.update(zip(arg_names, args))
+    for key in kwargs:
+        if key not in values:
+            raise TypeError(f"{cls_name}: unexpected keyword argument {key!r}. "
+                            f"Allowed: {list(arg_names) + own}.")
+    values.update(kwargs)
+    return values
+
+
 def _wrapper_class(cls_name: str, fn: Callable, default_name: str, doc: str, **defaults):
     """Define ``cls_name(**defaults, reduction='auto', name=default_name)`` wrapping ``fn``."""
-    arg_names = tuple(defaults)
 
     def __init__(self, *args, reduction=Reduction.AUTO, name=default_name, **kwargs):
-        if len(args) > len(arg_names):
-            raise TypeError(f"{cls_name} takes at most {len(arg_names)} positional arguments.")
-        values = dict(defaults)
-        values.update(zip(arg_names, args))
-        for key in kwargs:
-            if key not in values:
-                raise TypeError(f"{cls_name}: unexpected keyword argument {key!r}. "
-                                f"Allowed: {list(arg_names) + ['reduction', 'name']}.")
-        values.update(kwargs)
+        values = bind_wrapper_args(cls_name, defaults, args, kwargs, ["reduction", "name"])
         LossFunctionWrapper.__init__(self, fn, reduction=reduction, name=name, **values)
 
     cls = type(cls_name, (LossFunctionWrapper,), {"__init__": __init__, "__doc__": doc,

@@ -385,16 +385,9 @@ class MeanMetricWrapper(Mean):
 
 def _wrapper_metric(cls_name: str, fn: Callable, default_name: str, doc: str, **defaults):
     """A MeanMetricWrapper subclass ``cls_name(**defaults, name=default_name, dtype=None)``."""
-    arg_names = tuple(defaults)
 
     def __init__(self, *args, name: str = default_name, dtype=None, **kwargs):
-        values = dict(defaults)
-        values.update(zip(arg_names, args))
-        for key in kwargs:
-            if key not in values:
-                raise TypeError(f"{cls_name}: unexpected keyword argument {key!r}. "
-                                f"Allowed: {list(arg_names) + ['name', 'dtype']}.")
-        values.update(kwargs)
+        values = losses_mod.bind_wrapper_args(cls_name, defaults, args, kwargs, ["name", "dtype"])
         MeanMetricWrapper.__init__(self, fn, name=name, dtype=dtype, **values)
 
     cls = type(cls_name, (MeanMetricWrapper,), {"__init__": __init__, "__doc__": doc,
