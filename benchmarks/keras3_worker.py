@@ -82,8 +82,12 @@ def serve() -> None:
             runs[msg["name"]] = make_run(msg["name"], msg.get("full", False))
             reply = {"ok": True}
         elif msg["cmd"] == "run":
+            import torch
+            sync = torch.cuda.synchronize if torch.cuda.is_available() else (lambda: None)
+            sync()
             t0, c0 = time.perf_counter(), time.process_time()
             runs[msg["name"]]()
+            sync()
             reply = {"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0}
         else:
             reply = {"error": f"unknown command {msg['cmd']!r}"}

@@ -2,7 +2,7 @@
 
     python benchmarks/run_all.py [--rounds 5] [--threads 1] [--clock cpu|wall] [--full]
                                  [--only mlp,cnn,...] [--keras3-python /work/k3venv/bin/python]
-                                 [--no-keras3] [--out benchmarks/RESULTS.md]
+                                 [--no-keras3] [--device cpu|cuda] [--out benchmarks/RESULTS.md]
 
 Workloads (sizes in workloads.py): MNIST-sized MLP, small CNN, Embedding+LSTM text classifier,
 GRU sequence model, a tiny model whose step time is mostly per-step overhead, predict
@@ -14,6 +14,10 @@ The contenders take turns in every round (ours, torch, Keras 3, then rotated), K
 in its own environment as a server process (keras3_worker.py) so that its runs interleave with
 the others. Medians over rounds are printed with the ratios ours/torch and ours/Keras 3, and
 written as a Markdown table to ``--out``.
+
+``--device cuda`` runs every side on the GPU (wall-clock time, synchronised): our fit moves each
+batch to the GPU through its data adapter, the plain torch loop moves its batches with
+``.to(device, non_blocking=True)``, Keras 3 uses the GPU it finds.
 
 Keras 3 is never a dependency: without ``--keras3-python`` pointing at an interpreter that can
 ``import keras`` (3.x) and torch, its column says n/a.
@@ -131,8 +135,10 @@ def torch_net(name: str):
     raise KeyError(name)
 
 
-def torch_run(name: str, full: bool):
+def torch_run(name: str, full: bool, device: str = "cpu"):
+    device = torch.device(device)
     net, opt, loss_fn, accuracy = torch_net(name)
+    net.to(device)  # moves the parameters in place: the optimizer keeps the same objects
     x, y = workloads.data(name, full)
     if name == "cnn":
         x = np.ascontiguousarray(x.transpose(0, 3, 1, 2))  # stored NCHW, as torch code keeps images
@@ -143,19 +149,20 @@ def torch_run(name: str, full: bool):
         def predict():
             net.eval()
             with torch.no_grad():
-                return torch.cat([torch.softmax(net(xt[i:i + batch]), -1)
-                                  for i in range(0, xt.shape[0], batch)]).numpy()
+                return torch.cat([torch.softmax(net(xt[i:i + batch].to(device, non_blocking=True)), -1)
+                                  for i in range(0, xt.shape[0], batch)]).cpu().numpy()
         return predict
     steps = workloads.steps(name, full)
 
     def epoch():
         net.train()
         order = torch.randperm(xt.shape[0])
-        correct = torch.zeros(())
-        total = torch.zeros(())
+        correct = torch.zeros((), device=device)
+        total = torch.zeros((), device=device)
         for s in range(steps):
             idx = order[s * batch:(s + 1) * batch]
-            xb, yb = xt[idx], yt[idx]
+            xb = xt[idx].to(device, non_blocking=True)
+            yb = yt[idx].to(device, non_blocking=True)
             opt.zero_grad(set_to_none=True)
             out = net(xb)
             loss = loss_fn(out, yb)
@@ -174,9 +181,11 @@ def torch_run(name: str, full: bool):
 class Keras3:
     """A keras3_worker.py server in Keras 3's environment; runs its workloads on request."""
 
-    def __init__(self, python: str, threads: int):
+    def __init__(self, python: str, threads: int, device: str = "cpu"):
         env = dict(os.environ, KERAS_BACKEND="torch")
         env.pop("PYTHONPATH", None)
+        if not device.startswith("cuda"):
+            env["CUDA_VISIBLE_DEVICES"] = ""  # Keras 3 takes a GPU whenever it sees one
         self.proc = subprocess.Popen([python, os.path.join(HERE, "keras3_worker.py")], env=env,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.threads = threads
@@ -218,22 +227,25 @@ def keras3_python(path: str):
 
 
 # ---------------------------------------------------------------- timing
-def _measure(fn, clock: str):
+def _measure(fn, clock: str, device: str = "cpu"):
+    sync = torch.cuda.synchronize if device.startswith("cuda") else (lambda: None)
+    sync()
     t0, c0 = time.perf_counter(), time.process_time()
     fn()
+    sync()
     return {"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0}
 
 
-def bench_workload(name: str, rounds: int, full: bool, clock: str, k3) -> dict:
+def bench_workload(name: str, rounds: int, full: bool, clock: str, k3, device: str = "cpu") -> dict:
     """Median seconds per timed run for each side, the sides taking turns every round."""
-    sides = {"ours": ours_run(name, full), "torch": torch_run(name, full)}
+    sides = {"ours": ours_run(name, full), "torch": torch_run(name, full, device)}
     if k3 is not None:
         k3.setup(name, full)
     names = list(sides) + (["keras3"] if k3 is not None else [])
 
     def run(side):
         gc_collect()
-        return k3.run(name) if side == "keras3" else _measure(sides[side], clock)
+        return k3.run(name) if side == "keras3" else _measure(sides[side], clock, device)
     for side in names:  # warm-up: lazy builds, allocator growth, Keras 3's first-call tracing
         run(side)
     times = {side: [] for side in names}
@@ -361,15 +373,17 @@ def main(argv=None) -> dict:
     parser.add_argument("--only", default=",".join(TRAINING + ("predict", "import", "memory")))
     parser.add_argument("--keras3-python", default="/work/k3venv/bin/python")
     parser.add_argument("--no-keras3", action="store_true")
+    parser.add_argument("--device", default="cpu", help="cpu or cuda: where every side runs")
     parser.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"))
     args = parser.parse_args(argv)
-    clock = args.clock or ("cpu" if args.threads == 1 else "wall")
+    on_gpu = args.device.startswith("cuda")
+    clock = args.clock or ("cpu" if args.threads == 1 and not on_gpu else "wall")
     torch.set_num_threads(args.threads)
     from torchkeras_compat.backend import config as backend_config
-    backend_config.set_device("cpu")
+    backend_config.set_device(args.device)
     only = [w.strip() for w in args.only.split(",") if w.strip()]
     k3_python = None if args.no_keras3 else keras3_python(args.keras3_python)
-    k3 = Keras3(k3_python, args.threads) if k3_python else None
+    k3 = Keras3(k3_python, args.threads, args.device) if k3_python else None
     k3_version = None
     if k3_python:
         k3_version = run_python("import keras; print(keras.__version__)", python=k3_python,
@@ -377,7 +391,7 @@ def main(argv=None) -> dict:
     results = {"timings": {}}
     try:
         for name in [w for w in only if w in workloads.WORKLOADS]:
-            med = bench_workload(name, args.rounds, args.full, clock, k3)
+            med = bench_workload(name, args.rounds, args.full, clock, k3, args.device)
             results["timings"][name] = med
             line = "  ".join(f"{side} {v * 1e3:9.1f} ms" for side, v in med.items())
             ratios = f"ours/torch {fmt_ratio(med['ours'] / med['torch'])}"
@@ -394,7 +408,8 @@ def main(argv=None) -> dict:
         results["memory"] = peak_memory(k3_python)
         print("peak MiB", "  ".join(f"{k} {v:.0f}" for k, v in results["memory"].items()), flush=True)
     meta = {"argv": " ".join(argv if argv is not None else sys.argv[1:]),
-            "machine": f"{platform.machine()} {os.cpu_count()} CPU(s) (shared)", "torch": torch.__version__,
+            "machine": (f"{torch.cuda.get_device_name()} (device {args.device})" if on_gpu else
+                        f"{platform.machine()} {os.cpu_count()} CPU(s) (shared)"), "torch": torch.__version__,
             "threads": args.threads, "rounds": args.rounds, "clock": clock, "full": args.full,
             "keras3": f"keras {k3_version} in {k3_python}" if k3_python else None}
     text = markdown(results, meta)
