@@ -144,6 +144,7 @@ def print_summary(model, line_length: Optional[int] = None, positions=None,
             for i, sub in enumerate(inner):
                 show(sub, nested_level + 1, i == len(inner) - 1)
             print_fn("|" * nested_level + "¯" * (line_length - 2 * nested_level) + "|" * nested_level)
+            is_last = True  # as tf.keras: the closing rule of an expanded model replaces the blank line
         if not is_last:
             print_fn("|" * nested_level + " " * (line_length - 2 * nested_level) + "|" * nested_level)
 
