@@ -86,10 +86,21 @@ def test_aliases_configs_and_names():
     assert losses.logcosh is losses.log_cosh
     bce = losses.BinaryCrossentropy(from_logits=True, label_smoothing=0.1)
     assert bce.get_config() == {"from_logits": True, "label_smoothing": 0.1, "axis": -1,
-                                "reduction": "auto", "name": "binary_crossentropy"}
-    again = losses.deserialize(losses.serialize(bce))
-    assert isinstance(again, losses.BinaryCrossentropy) and again.get_config() == bce.get_config()
+                                "reduction": "auto", "name": "binary_crossentropy",
+                                "fn": "binary_crossentropy"}
+    for legacy in (False, True):
+        again = losses.deserialize(losses.serialize(bce, use_legacy_format=legacy))
+        assert isinstance(again, losses.BinaryCrossentropy) and again.get_config() == bce.get_config()
     assert isinstance(losses.get("BinaryCrossentropy"), losses.BinaryCrossentropy)
+    # tf.keras 2.21's names and forms
+    assert losses.get("kullback_leibler_divergence").__name__ == "kl_divergence"
+    assert losses.get("huber_loss") is losses.huber
+    assert losses.serialize(losses.mse) == {"module": "builtins", "class_name": "function",
+                                            "config": "mean_squared_error", "registered_name": "function"}
+    assert losses.deserialize(losses.serialize(losses.mse)) is losses.mean_squared_error
+    assert losses.serialize(losses.mse, use_legacy_format=True) == "mean_squared_error"
+    wrapped = losses.LossFunctionWrapper(losses.huber, delta=0.5, name="h")
+    assert losses.LossFunctionWrapper.from_config(wrapped.get_config()).fn is losses.huber
 
 
 def test_bad_inputs_say_what_to_do():

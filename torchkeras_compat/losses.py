@@ -144,7 +144,7 @@ def log_cosh(y_true, y_pred) -> Tensor:
 logcosh = log_cosh
 
 
-@registry.register("loss")
+@registry.register("loss", "huber_loss")
 def huber(y_true, y_pred, delta: float = 1.0) -> Tensor:
     """Quadratic below ``delta``, linear above: ``mean(0.5 e^2 | delta (|e| - delta/2), axis=-1)``."""
     y_true, y_pred = _pair(y_true, y_pred)
@@ -162,8 +162,8 @@ def poisson(y_true, y_pred) -> Tensor:
     return torch.mean(y_pred - y_true * torch.log(y_pred + config.epsilon()), dim=-1)
 
 
-@registry.register("loss", "kld", "KLD", "kl_divergence")
-def kullback_leibler_divergence(y_true, y_pred) -> Tensor:
+@registry.register("loss", "kld", "KLD", "kullback_leibler_divergence")
+def kl_divergence(y_true, y_pred) -> Tensor:
     """``sum(y_true * log(y_true / y_pred), axis=-1)`` with both clipped to ``[epsilon, 1]``."""
     y_true, y_pred = _pair(y_true, y_pred)
     eps = config.epsilon()
@@ -493,9 +493,28 @@ class LossFunctionWrapper(Loss):
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
     def get_config(self) -> dict:
-        cfg = dict(self._fn_kwargs)
-        cfg.update(super().get_config())
+        # tf.keras 2.21 names the wrapped function under "fn" (also in .h5 training configs)
+        cfg = super().get_config()
+        cfg.update(self._fn_kwargs)
+        cfg["fn"] = registered_name(self.fn)
         return cfg
+
+    @classmethod
+    def from_config(cls, config_: dict) -> "Loss":
+        config_ = dict(config_)
+        fn_name = config_.pop("fn", None)
+        if cls is LossFunctionWrapper:
+            if fn_name is None:
+                raise ValueError("LossFunctionWrapper.from_config: the config has no 'fn' entry "
+                                 "naming the loss function to wrap.")
+            config_["fn"] = get(fn_name)
+        return cls(**config_)
+
+
+def registered_name(fn) -> str:
+    """The name a function is saved under: 'package>name' when registered as serializable."""
+    from .utils import generic_utils
+    return generic_utils.get_registered_name(fn)
 
 
 def bind_wrapper_args(cls_name: str, defaults: dict, args: tuple, kwargs: dict, own: list) -> dict:
@@ -543,7 +562,7 @@ CategoricalHinge = _wrapper_class("CategoricalHinge", categorical_hinge, "catego
 LogCosh = _wrapper_class("LogCosh", log_cosh, "log_cosh", "Logarithm of the hyperbolic cosine.")
 Huber = _wrapper_class("Huber", huber, "huber_loss", "Huber loss.", delta=1.0)
 Poisson = _wrapper_class("Poisson", poisson, "poisson", "Poisson loss.")
-KLDivergence = _wrapper_class("KLDivergence", kullback_leibler_divergence, "kl_divergence",
+KLDivergence = _wrapper_class("KLDivergence", kl_divergence, "kl_divergence",
                               "Kullback-Leibler divergence.")
 CosineSimilarity = _wrapper_class("CosineSimilarity", cosine_similarity, "cosine_similarity",
                                   "Negative cosine similarity.", axis=-1)
@@ -580,7 +599,7 @@ mse = MSE = mean_squared_error
 mae = MAE = mean_absolute_error
 mape = MAPE = mean_absolute_percentage_error
 msle = MSLE = mean_squared_logarithmic_error
-kld = KLD = kl_divergence = kullback_leibler_divergence
+kld = KLD = kullback_leibler_divergence = kl_divergence
 cosine_proximity = cosine_similarity
 
 
@@ -598,14 +617,37 @@ def __getattr__(name: str):
     raise missing_attribute(__name__, globals(), name)
 
 
-def serialize(loss) -> object:
-    """A Loss object's ``{'class_name', 'config'}``, or a function's name."""
-    return registry.serialize(loss)
+def serialize(loss, use_legacy_format: bool = False) -> object:
+    """A Loss object's ``{'module', 'class_name', 'config', 'registered_name'}`` (tf.keras 2.21),
+    or a function's ``{'class_name': 'function', 'config': name, ...}``; with
+    ``use_legacy_format=True`` Keras 2.x's ``{'class_name', 'config'}`` or the function's name."""
+    return serialize_object(loss, "keras.losses", use_legacy_format)
 
 
-def deserialize(name, custom_objects: Optional[dict] = None):
+def serialize_object(obj, module: str, use_legacy_format: bool = False) -> object:
+    """tf.keras 2.21's ``serialize_keras_object`` for a loss or metric (object or function)."""
+    if obj is None:
+        return None
+    if use_legacy_format:
+        return registry.serialize(obj)
+    if hasattr(obj, "get_config") and not isinstance(obj, type):
+        return registry.serialize(obj, module=module)
+    if callable(obj) and hasattr(obj, "__name__"):
+        return {"module": "builtins", "class_name": "function", "config": registered_name(obj),
+                "registered_name": "function"}
+    return registry.serialize(obj)
+
+
+def deserialize_object(kind: str, config_, custom_objects: Optional[dict], what: str):
+    """The inverse of `serialize_object`; also reads Keras 2.x's legacy forms."""
+    if isinstance(config_, dict) and config_.get("class_name") == "function":
+        config_ = config_["config"]
+    return registry.deserialize(kind, config_, custom_objects, what=what)
+
+
+def deserialize(name, custom_objects: Optional[dict] = None, use_legacy_format: bool = False):
     """A name or config -> the loss function or Loss object."""
-    return registry.deserialize("loss", name, custom_objects, what="loss function")
+    return deserialize_object("loss", name, custom_objects, "loss function")
 
 
 def get(identifier):

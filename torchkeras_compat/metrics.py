@@ -119,6 +119,7 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k: int = 5) -> Tensor:
     return _sparse_top_k_matches(y_true, y_pred, k)
 
 
+@registry.register("metric", "cosine_proximity")
 def cosine_similarity(y_true, y_pred, axis: int = -1) -> Tensor:
     """``sum(l2_normalize(y_true) * l2_normalize(y_pred), axis)`` (positive, unlike the loss)."""
     return -losses_mod.cosine_similarity(y_true, y_pred, axis=axis)
@@ -133,7 +134,7 @@ for _fn, _names in [
     (mean_squared_error, ("mse", "MSE")), (mean_absolute_error, ("mae", "MAE")),
     (mean_absolute_percentage_error, ("mape", "MAPE")),
     (mean_squared_logarithmic_error, ("msle", "MSLE")),
-    (kullback_leibler_divergence, ("kld", "KLD", "kl_divergence")), (poisson, ()),
+    (kullback_leibler_divergence, ("kld", "KLD", "kullback_leibler_divergence")), (poisson, ()),
     (log_cosh, ("logcosh",)), (hinge, ()), (squared_hinge, ()), (categorical_hinge, ()),
     (binary_crossentropy, ()), (categorical_crossentropy, ()),
     (sparse_categorical_crossentropy, ()),
@@ -146,6 +147,7 @@ mape = MAPE = mean_absolute_percentage_error
 msle = MSLE = mean_squared_logarithmic_error
 kld = KLD = kl_divergence = kullback_leibler_divergence
 logcosh = log_cosh
+cosine_proximity = cosine_similarity
 
 
 # ------------------------------------------------------------------------------ base class
@@ -1132,12 +1134,15 @@ def __getattr__(name: str):
     raise losses_mod.missing_attribute(__name__, globals(), name)
 
 
-def serialize(metric) -> object:
-    return registry.serialize(metric)
+def serialize(metric, use_legacy_format: bool = False) -> object:
+    """tf.keras 2.21's form: ``{'module': 'keras.metrics', 'class_name', 'config',
+    'registered_name'}`` (functions: ``class_name='function'``); ``use_legacy_format=True`` gives
+    Keras 2.x's ``{'class_name', 'config'}`` or the function's name."""
+    return losses_mod.serialize_object(metric, "keras.metrics", use_legacy_format)
 
 
-def deserialize(config_, custom_objects: Optional[dict] = None):
-    return registry.deserialize("metric", config_, custom_objects, what="metric function")
+def deserialize(config_, custom_objects: Optional[dict] = None, use_legacy_format: bool = False):
+    return losses_mod.deserialize_object("metric", config_, custom_objects, "metric function")
 
 
 def get(identifier):
