@@ -148,6 +148,12 @@ class Weight:
     def __repr__(self):
         return f"<Weight '{self.name}' shape={self.shape} dtype={self.dtype}>"
 
+    def __setstate__(self, state: dict) -> None:
+        # copy.deepcopy and pickle rebuild a Parameter without its attributes: link it back here
+        self.__dict__.update(state)
+        if getattr(self.param, "_keras_weight", None) is None:
+            self.param._keras_weight = self
+
 
 # ---------------------------------------------------------------- input specs
 class InputSpec:
@@ -306,8 +312,11 @@ class Layer(nn.Module):
         param = nn.Parameter(value.to(self._weight_device()).contiguous(),
                              requires_grad=trainable and self._trainable and torch_dtype.is_floating_point)
         self.register_parameter(_param_name(name, self._parameters), param)
-        self._own_weights.append(Weight(self, name, param, trainable, regularizers.get(regularizer),
-                                        constraints.get(constraint), to_keras, from_keras))
+        handle = Weight(self, name, param, trainable, regularizers.get(regularizer),
+                        constraints.get(constraint), to_keras, from_keras)
+        # code that holds only the Parameter (an optimizer) finds its Keras name and layout here
+        param._keras_weight = handle
+        self._own_weights.append(handle)
         return param
 
     def _weight_device(self) -> torch.device:

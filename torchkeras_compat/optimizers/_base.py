@@ -7,6 +7,12 @@ tf.keras 2's *legacy* optimizer formulas (clipping, the ``decay=`` schedule, the
 using torch's multi-tensor (``_foreach``) kernels, so it runs on CPU and CUDA alike without host
 synchronisation.
 
+The per-parameter state (slots: Adam's moments, SGD's momentum...) lives in the torch layout of
+its parameter, so the update never converts anything. Keras's layout appears only at the
+boundary, as for layer weights: ``variables()``/``weights``/``get_weights()``/``set_weights()``
+show every slot in the Keras layout of its parameter (a conv kernel's moment as
+``(rows, cols, in, out)``), through the converters of the parameter's Keras weight handle.
+
 ``lr``/``learning_rate`` is a 0-d CPU float32 tensor: ``K.get_value(opt.lr)`` reads it,
 ``K.set_value(opt.lr, 0.1)`` (or ``opt.lr = 0.1``) changes it, taking effect at the next step.
 """
@@ -17,6 +23,7 @@ import torch
 
 from .. import legacy
 from ..backend import config
+from ..engine.base_layer import Weight
 from . import schedules
 
 Tensor = torch.Tensor
@@ -48,6 +55,48 @@ class Hyperparameter:
         else:
             with torch.no_grad():
                 current.copy_(value)
+
+
+class OptimizerVariable(Weight):
+    """One optimizer variable as Keras shows it: ``name`` (``'Adam/conv2d/kernel/m:0'``), the
+    Keras-layout ``shape``, ``numpy()``/``value()``/``assign()`` in that layout.
+
+    ``param`` is the storage, in the torch layout of the parameter the slot belongs to;
+    ``to_keras``/``from_keras`` are that parameter's converters (None: same layout).
+    """
+
+    def __init__(self, name: str, storage: Tensor, to_keras=None, from_keras=None):
+        super().__init__(None, name, storage, False, to_keras=to_keras, from_keras=from_keras)
+
+    @property
+    def name(self) -> str:
+        return self.short_name
+
+    @property
+    def trainable(self) -> bool:
+        return False
+
+    def __repr__(self):
+        return f"<OptimizerVariable '{self.name}' shape={self.shape} dtype={self.dtype}>"
+
+
+def _keras_handle(var):
+    """The Keras weight handle of `var` (a handle itself, or a Parameter made by a layer), or None."""
+    if isinstance(var, Weight):
+        return var
+    return getattr(var, "_keras_weight", None)
+
+
+def _storage_pair(grad, var):
+    """``(grad, var)`` -> the same pair for the Parameter that stores `var`: a Keras weight
+    handle (``model.trainable_weights``) stands for its Parameter, and a gradient in the
+    handle's Keras shape is turned into the Parameter's layout."""
+    if not isinstance(var, Weight):
+        return grad, var
+    grad = torch.as_tensor(grad, dtype=var.param.dtype, device=var.param.device)
+    if var.from_keras is not None and tuple(grad.shape) == var.shape:
+        grad = var.from_keras(grad)
+    return grad, var.param
 
 
 class Optimizer:
@@ -101,6 +150,7 @@ class Optimizer:
         self.learning_rate = learning_rate
         self.iterations = torch.zeros((), dtype=torch.int64)
         self._params: List[torch.nn.Parameter] = []
+        self._handles: List[Optional[Weight]] = []  # each parameter's Keras weight handle, if any
         self._slots: Dict[str, List[Tensor]] = {}
         self.weight_decay = None if weight_decay is None else float(weight_decay)
         self._exclude_ids = set()
@@ -141,15 +191,20 @@ class Optimizer:
         return _f32(lr)
 
     # ---------------------------------------------------------------- state
-    def build(self, params: Iterable[torch.nn.Parameter]) -> None:
-        """Take the parameters to train and make the per-parameter state (slots).
+    def build(self, var_list: Iterable) -> None:
+        """Take the variables to train and make the per-parameter state (slots).
 
-        Building again with the same parameters keeps the state; with others, it starts afresh.
+        `var_list` holds torch Parameters or Keras weight handles (``model.trainable_weights``);
+        a Parameter made by a layer brings its handle along, whose Keras name and layout the
+        optimizer's own variables then show. Building again with the same parameters keeps the
+        state; with others, it starts afresh.
         """
-        params = list(params)
+        var_list = list(var_list)
+        params = [v.param if isinstance(v, Weight) else v for v in var_list]
         if len(params) == len(self._params) and all(a is b for a, b in zip(params, self._params)):
             return
         self._params = params
+        self._handles = [_keras_handle(v) for v in var_list]
         self._slots = {}
         with torch.no_grad():
             self._create_slots(params)
@@ -182,14 +237,37 @@ class Optimizer:
             return self.iterations if name == "iter" else getattr(self, name)
         return self._slots[name][index]
 
-    def variables(self) -> List[Tensor]:
-        """The optimizer's state in Keras 2's order: iterations, then each slot for every param."""
-        return [self._variable(name, i) for name, i in self._layout()]
+    def _param_names(self) -> List[str]:
+        """Keras names of the built parameters (``'conv2d/kernel:0'``), from their weight handles."""
+        names = []
+        for i, (p, handle) in enumerate(zip(self._params, self._handles)):
+            name = handle.name if handle is not None else getattr(p, "_keras_name", None)
+            names.append(name or ("Variable:0" if i == 0 else f"Variable_{i}:0"))
+        return names
 
-    def weight_names(self, param_names: Sequence[str]) -> List[str]:
+    def _slot_is_param_shaped(self, name: str) -> bool:
+        """Whether slot `name` has its parameter's shape (and so its storage layout)."""
+        return True
+
+    def variables(self) -> List[OptimizerVariable]:
+        """The optimizer's variables in Keras 2's order: iterations, then each slot for every
+        parameter, each in its parameter's Keras layout and named as tf.keras's legacy
+        optimizers name them (``Adam/iter:0``, ``Adam/conv2d/kernel/m:0``...)."""
+        names = self.weight_names(self._param_names())
+        out = []
+        for name, (slot, i) in zip(names, self._layout()):
+            handle = self._handles[i] if i is not None and self._slot_is_param_shaped(slot) else None
+            to_k = handle.to_keras if handle is not None else None
+            from_k = handle.from_keras if handle is not None else None
+            out.append(OptimizerVariable(name, self._variable(slot, i), to_k, from_k))
+        return out
+
+    def weight_names(self, param_names: Optional[Sequence[str]] = None) -> List[str]:
         """Keras 2's names of `variables()` (as in an h5 file's ``optimizer_weights``), given the
-        Keras names of the parameters ``build`` got, e.g. ``'dense/kernel:0'``:
-        ``['Adam/iter:0', 'Adam/dense/kernel/m:0', ...]``."""
+        Keras names of the parameters ``build`` got, e.g. ``'dense/kernel:0'`` (by default the
+        names of their weight handles): ``['Adam/iter:0', 'Adam/dense/kernel/m:0', ...]``."""
+        if param_names is None:
+            param_names = self._param_names()
         if len(param_names) != len(self._params):
             raise ValueError(f"{type(self).__name__}.weight_names: got {len(param_names)} names for "
                              f"{len(self._params)} parameters.")
@@ -198,26 +276,28 @@ class Optimizer:
                 for name, i in self._layout()]
 
     @property
-    def weights(self) -> List[Tensor]:
+    def weights(self) -> List[OptimizerVariable]:
         return self.variables()
 
     def get_weights(self) -> List[np.ndarray]:
-        return [v.detach().cpu().numpy() for v in self.variables()]
+        """The values of `variables()` as numpy arrays, slots in their parameters' Keras layout."""
+        return [v.numpy() for v in self.variables()]
 
     def set_weights(self, weights: Sequence) -> None:
-        """Load state saved by ``get_weights`` (the optimizer must be built first)."""
+        """Load state in `get_weights`'s order and Keras layout (the optimizer must be built first)."""
         variables = self.variables()
         if len(weights) != len(variables):
             raise ValueError(f"{type(self).__name__}.set_weights: expected {len(variables)} arrays "
                              f"(iterations + slots of {len(self._params)} parameters), got "
                              f"{len(weights)}. Build the optimizer (compile and fit once) first.")
-        with torch.no_grad():
-            for var, value in zip(variables, weights):
-                value = torch.as_tensor(np.asarray(value))
-                if tuple(value.shape) != tuple(var.shape):
-                    raise ValueError(f"{type(self).__name__}.set_weights: shape {tuple(value.shape)} "
-                                     f"does not match the optimizer weight of shape {tuple(var.shape)}.")
-                var.copy_(value.to(var.dtype))
+        values = [np.asarray(w) for w in weights]
+        for var, value in zip(variables, values):
+            if tuple(value.shape) != tuple(var.shape):
+                raise ValueError(f"{type(self).__name__}.set_weights: shape {tuple(value.shape)} "
+                                 f"does not match optimizer weight {var.name} of shape "
+                                 f"{tuple(var.shape)}.")
+        for var, value in zip(variables, values):
+            var.assign(value)
 
     # ---------------------------------------------------------------- stepping
     def zero_grad(self, set_to_none: bool = True) -> None:
@@ -263,9 +343,10 @@ class Optimizer:
         self._exclude_names += list(var_names or [])
 
     def _decays(self, p: Tensor) -> bool:
-        if id(p) in self._exclude_ids:
+        handle = _keras_handle(p)
+        if id(p) in self._exclude_ids or (handle is not None and id(handle) in self._exclude_ids):
             return False
-        name = getattr(p, "_keras_name", None) or getattr(p, "name", None) or ""
+        name = (handle.name if handle is not None else None) or getattr(p, "_keras_name", None) or ""
         return not any(n in name for n in self._exclude_names)
 
     def _groups(self, indices: List[int]) -> List[List[int]]:
@@ -286,9 +367,10 @@ class Optimizer:
         """Keras's name for a step; with ``(grad, param)`` pairs, those gradients are applied."""
         if grads_and_vars is not None:
             pairs = [(g, v) for g, v in grads_and_vars if g is not None]
-            params = [v for _, v in pairs]
             if not self._params:
-                self.build(params)
+                self.build([v for _, v in pairs])
+            pairs = [_storage_pair(g, v) for g, v in pairs]
+            params = [v for _, v in pairs]
             known = {id(p) for p in self._params}
             missing = [v for v in params if id(v) not in known]
             if missing:

@@ -189,37 +189,10 @@ def _from_keras22_layout(values, current):
     return values
 
 
-def _slot_converters(model, optimizer):
-    """For each optimizer weight: (to Keras layout, from Keras layout) functions, or None.
-
-    Slots have the shape of their parameter's torch storage; files hold them in Keras layout
-    (a conv kernel's Adam moments are (rows, cols, in, out) there)."""
-    import torch
-    handles = {id(w.param): w for w in model.trainable_weights}
-    params = list(getattr(optimizer, "_params", []))
-    layout = optimizer._layout() if hasattr(optimizer, "_layout") else None
-    if layout is None:
-        return None
-    out = []
-    for _, index in layout:
-        w = handles.get(id(params[index])) if index is not None and index < len(params) else None
-        if w is None or (w.to_keras is None and w.from_keras is None):
-            out.append(None)
-            continue
-        to_k = (lambda a, f=w.to_keras: f(torch.as_tensor(a)).detach().cpu().numpy()) if w.to_keras else None
-        from_k = (lambda a, f=w.from_keras: f(torch.as_tensor(a)).detach().cpu().numpy()) if w.from_keras else None
-        out.append((to_k, from_k))
-    return out
-
-
 def optimizer_weights_keras_layout(model) -> list:
-    """``model.optimizer.get_weights()`` with every slot in its parameter's Keras layout."""
-    optimizer = model.optimizer
-    values = [np.asarray(v) for v in optimizer.get_weights()]
-    converters = _slot_converters(model, optimizer)
-    if converters is None or len(converters) != len(values):
-        return values
-    return [c[0](v) if c and c[0] else v for v, c in zip(values, converters)]
+    """``model.optimizer.get_weights()``: the legacy order files use, every slot already in its
+    parameter's Keras layout (the optimizer converts, with its parameters' converters)."""
+    return [np.asarray(v) for v in model.optimizer.get_weights()]
 
 
 def restore_optimizer_state(model, values, names=None) -> bool:
@@ -243,8 +216,5 @@ def restore_optimizer_state(model, values, names=None) -> bool:
                       f"{len(values)} arrays, this optimizer {len(current)} or their shapes differ). "
                       "As a result, your model is starting with a freshly initialized optimizer.")
         return False
-    converters = _slot_converters(model, optimizer)
-    if converters is not None and len(converters) == len(values):
-        values = [c[1](v) if c and c[1] else v for v, c in zip(values, converters)]
     optimizer.set_weights(values)
     return True
