@@ -7,6 +7,10 @@ import torch
 # Small models on a shared 2-core CI machine run fastest on one thread (no hand-offs between cores).
 torch.set_num_threads(1)
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # for the subprocesses some tests start
+# The CUDA tests compare with float32 values recorded from Keras on the CPU; cuDNN's TF32 mode
+# (torch's default for convolutions and RNNs on Ampere and later) rounds inputs to 10-bit mantissas.
+torch.backends.cudnn.allow_tf32 = False
+torch.backends.cuda.matmul.allow_tf32 = False
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
 

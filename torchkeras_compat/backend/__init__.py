@@ -101,9 +101,11 @@ def _t(x, dtype=None):
         return x if dtype is None else x.to(torch_dtype(dtype))
     arr = np.asarray(x)
     t = torch.from_numpy(arr.copy()) if arr.ndim else torch.tensor(arr.item())
-    if dtype is not None:
-        return t.to(torch_dtype(dtype))
-    return t.to(torch_dtype()) if t.is_floating_point() else t
+    if dtype is None:
+        dtype = torch_dtype() if t.is_floating_point() else t.dtype
+    # new tensors live where the models do (as TF places them on the GPU), so that they mix
+    # with layer outputs and weights
+    return t.to(device=get_device(), dtype=torch_dtype(dtype))
 
 
 def _is_symbolic(x) -> bool:
@@ -234,16 +236,16 @@ def placeholder(shape=None, ndim=None, dtype=None, sparse=False, name=None):
 
 # ---------------------------------------------------------------- creation
 def zeros(shape, dtype=None, name=None):
-    return variable(torch.zeros(tuple(shape), dtype=torch_dtype(dtype)))
+    return variable(torch.zeros(tuple(shape), dtype=torch_dtype(dtype), device=get_device()))
 
 
 def ones(shape, dtype=None, name=None):
-    return variable(torch.ones(tuple(shape), dtype=torch_dtype(dtype)))
+    return variable(torch.ones(tuple(shape), dtype=torch_dtype(dtype), device=get_device()))
 
 
 def eye(size, dtype=None, name=None):
     n, m = (size, size) if isinstance(size, int) else size
-    return variable(torch.eye(n, m, dtype=torch_dtype(dtype)))
+    return variable(torch.eye(n, m, dtype=torch_dtype(dtype), device=get_device()))
 
 
 def zeros_like(x, dtype=None, name=None):
@@ -263,7 +265,7 @@ def identity(x, name=None):
 def arange(start, stop=None, step=1, dtype="int32"):
     if stop is None:
         start, stop = 0, start
-    return torch.arange(start, stop, step, dtype=torch_dtype(dtype))
+    return torch.arange(start, stop, step, dtype=torch_dtype(dtype), device=get_device())
 
 
 def _generator(seed):
@@ -274,16 +276,25 @@ def _generator(seed):
     return g
 
 
+def _random(draw, shape, seed, dtype):
+    """``draw(shape, generator=, dtype=, device=)`` on the models' device. A seeded draw runs on
+    the CPU's generator and moves, so that a seed gives the same numbers on every device."""
+    device = get_device()
+    if seed is None:
+        return draw(tuple(shape), dtype=dtype, device=device)
+    return draw(tuple(shape), generator=_generator(seed), dtype=dtype).to(device)
+
+
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
-    return torch.randn(tuple(shape), generator=_generator(seed), dtype=torch_dtype(dtype)) * stddev + mean
+    return _random(torch.randn, shape, seed, torch_dtype(dtype)) * stddev + mean
 
 
 def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
-    return torch.rand(tuple(shape), generator=_generator(seed), dtype=torch_dtype(dtype)) * (maxval - minval) + minval
+    return _random(torch.rand, shape, seed, torch_dtype(dtype)) * (maxval - minval) + minval
 
 
 def random_binomial(shape, p=0.0, dtype=None, seed=None):
-    return (torch.rand(tuple(shape), generator=_generator(seed)) < p).to(torch_dtype(dtype))
+    return (_random(torch.rand, shape, seed, torch.float32) < p).to(torch_dtype(dtype))
 
 
 random_bernoulli = random_binomial
@@ -292,7 +303,7 @@ random_bernoulli = random_binomial
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
     t = torch.empty(tuple(shape), dtype=torch_dtype(dtype))
     torch.nn.init.trunc_normal_(t, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=_generator(seed))
-    return t * stddev + mean
+    return t.to(get_device()) * stddev + mean
 
 
 def random_normal_variable(shape, mean, scale, dtype=None, name=None, seed=None):
