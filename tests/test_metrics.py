@@ -173,3 +173,31 @@ def test_f1_r2_and_mean_relative_error():
     with pytest.raises(ValueError, match="2D"):
         M.R2Score()(y[:, 0], y[:, 0])
     assert float(M.MeanRelativeError(normalizer=[2.0, 4.0])([[1.0, 1.0]], [[2.0, 3.0]])) == pytest.approx(0.5)
+
+
+def test_multi_label_auc_is_the_mean_of_the_label_aucs():
+    rng = np.random.RandomState(0)
+    y = (rng.rand(30, 3) > 0.5).astype("float32")
+    p = rng.uniform(size=(30, 3)).astype("float32")
+    per_label = []
+    for j in range(3):
+        auc = metrics.AUC()
+        auc.update_state(y[:, j], p[:, j])
+        per_label.append(float(auc.result()))
+    multi = metrics.AUC(multi_label=True)
+    multi.update_state(y, p)
+    assert float(multi.result()) == pytest.approx(np.mean(per_label), rel=1e-6)
+    weighted = metrics.AUC(multi_label=True, label_weights=[1.0, 0.0, 3.0])
+    weighted.update_state(y, p)
+    assert float(weighted.result()) == pytest.approx((per_label[0] + 3 * per_label[2]) / 4, rel=1e-6)
+    multi.reset_state()
+    assert float(multi.result()) == 0.0
+
+
+def test_mean_tensor_averages_element_wise():
+    m = metrics.MeanTensor()
+    m.update_state([1.0, 2.0, 3.0])
+    m.update_state([3.0, 2.0, 1.0], sample_weight=[1.0, 0.0, 2.0])
+    np.testing.assert_allclose(m.result().numpy(), [2.0, 2.0, 5.0 / 3.0], rtol=1e-6)
+    with pytest.raises(ValueError, match="same shape"):
+        m.update_state([1.0, 2.0])

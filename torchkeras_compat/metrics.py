@@ -348,11 +348,67 @@ class Mean(Reduce):
 
 
 @registry.register("metric")
+class MeanTensor(Metric):
+    """The element-wise (weighted) mean of same-shaped values: ``result()`` has their shape.
+
+    Args:
+        shape: the values' shape; when None it is taken from the first update, and every later
+            update must have the same shape.
+    """
+
+    def __init__(self, name: str = "mean_tensor", dtype=None, shape=None):
+        super().__init__(name=name, dtype=dtype)
+        self._shape = None
+        if shape is not None:
+            self._build(tuple(shape))
+
+    def _build(self, shape: tuple) -> None:
+        self._shape = tuple(shape)
+        self._add_state("total", shape=self._shape)
+        self._add_state("count", shape=self._shape)
+
+    def update_state(self, values, sample_weight=None) -> None:
+        values = _floatx_tensor(values, self.dtype)
+        if self._shape is None:
+            self._build(tuple(values.shape))
+        elif tuple(values.shape) != self._shape:
+            raise ValueError("MeanTensor input values must always have the same shape. Expected "
+                             f"shape (set during the first call): {self._shape}. "
+                             f"Got: {tuple(values.shape)}.")
+        self._to_device(values.device)
+        counts = torch.ones_like(values)
+        if sample_weight is not None:
+            sample_weight = _floatx_tensor(sample_weight, self.dtype, values.device)
+            values, _, sample_weight = squeeze_or_expand(values, None, sample_weight)
+            if _broadcastable_weights(sample_weight, values):
+                sample_weight = torch.broadcast_to(sample_weight, values.shape)
+            else:  # weights of lower rank: average the extra value axes first, as Keras does
+                values = torch.mean(values, dim=tuple(range(sample_weight.dim(), values.dim())))
+            counts = counts * sample_weight if counts.shape == values.shape else sample_weight
+            values = values * sample_weight
+        self.total.add_(values)
+        self.count.add_(counts)
+
+    def result(self) -> Tensor:
+        if self._shape is None:
+            raise ValueError("MeanTensor does not have any value yet. Please call the MeanTensor "
+                             "instance or use `.update_state(value)` before retrieving the result.")
+        return _divide_no_nan(self.total, self.count)
+
+    def reset_state(self) -> None:
+        if self._shape is not None:
+            super().reset_state()
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "dtype": config.dtype_name(self.dtype)}
+
+
+@registry.register("metric")
 class MeanMetricWrapper(Mean):
     """The running mean of ``fn(y_true, y_pred, **kwargs)`` over all samples seen."""
 
     def __init__(self, fn: Callable, name: Optional[str] = None, dtype=None, **kwargs):
-        super().__init__(name=name or getattr(fn, "__name__", "mean_metric_wrapper"), dtype=dtype)
+        super().__init__(name=name, dtype=dtype)
         self._fn = fn
         self._fn_kwargs = kwargs
 
@@ -372,8 +428,10 @@ class MeanMetricWrapper(Mean):
         super().update_state(matches, sample_weight=sample_weight)
 
     def get_config(self) -> dict:
-        cfg = dict(self._fn_kwargs)
-        cfg.update(super().get_config())
+        cfg = super().get_config()
+        cfg.update(self._fn_kwargs)
+        if type(self) is MeanMetricWrapper:  # subclasses know their function
+            cfg["fn"] = losses_mod.registered_name(self._fn)
         return cfg
 
     @classmethod
@@ -430,7 +488,7 @@ BinaryCrossentropy = _wrapper_metric("BinaryCrossentropy", binary_crossentropy, 
                                      "Binary cross-entropy.", from_logits=False, label_smoothing=0.0)
 CategoricalCrossentropy = _wrapper_metric(
     "CategoricalCrossentropy", categorical_crossentropy, "categorical_crossentropy",
-    "Categorical cross-entropy.", from_logits=False, label_smoothing=0.0)
+    "Categorical cross-entropy.", from_logits=False, label_smoothing=0.0, axis=-1)
 SparseCategoricalCrossentropy = _wrapper_metric(
     "SparseCategoricalCrossentropy", sparse_categorical_crossentropy,
     "sparse_categorical_crossentropy", "Sparse categorical cross-entropy.",
@@ -512,7 +570,8 @@ class _ConfusionMatrixMetric(Metric):
         if self.class_id is not None:
             y_true, y_pred = y_true[..., self.class_id], y_pred[..., self.class_id]
             if sw is not None and sw.dim() == y_pred.dim() + 1:
-                sw = sw[..., self.class_id]
+                # per-sample weights (a trailing 1) stay; per-class ones are picked
+                sw = sw[..., 0] if sw.shape[-1] == 1 else sw[..., self.class_id]
         y_true = torch.broadcast_to(y_true, y_pred.shape) if y_true.shape != y_pred.shape else y_true
         sw = torch.ones_like(y_pred) if sw is None else torch.broadcast_to(sw, y_pred.shape)
         return y_true.reshape(-1), y_pred.reshape(-1), sw.reshape(-1)
@@ -534,8 +593,9 @@ class _ConfusionMatrixMetric(Metric):
         return cache[device]
 
     def _compared_counts(self, y_true, y_pred, sw):
-        thresholds = self._thresholds_on(y_pred.device)
-        pred_pos = (y_pred.unsqueeze(0) > thresholds.unsqueeze(1)).to(self.dtype)
+        """Counts at each threshold; inputs ``(n,)`` give ``(T,)``, ``(n, labels)`` give ``(T, labels)``."""
+        thresholds = self._thresholds_on(y_pred.device).view((-1,) + (1,) * y_pred.dim())
+        pred_pos = (y_pred.unsqueeze(0) > thresholds).to(self.dtype)
         label_pos = (y_true != 0).to(self.dtype).unsqueeze(0)
         w = sw.unsqueeze(0)
         return {"true_positives": torch.sum(label_pos * pred_pos * w, dim=1),
@@ -544,17 +604,29 @@ class _ConfusionMatrixMetric(Metric):
                 "false_negatives": torch.sum(label_pos * (1 - pred_pos) * w, dim=1)}
 
     def _bucketed_counts(self, y_true, y_pred, sw):
-        """O(n) counts for evenly spaced thresholds: bucket each prediction, then cumulate."""
+        """O(n) counts for evenly spaced thresholds: bucket each prediction, then cumulate.
+        Inputs ``(n,)`` give ``(T,)`` counts, ``(n, labels)`` give ``(T, labels)``."""
         n = len(self.thresholds)
+        labels = 1 if y_pred.dim() == 1 else y_pred.shape[-1]
         buckets = torch.clamp(torch.ceil(y_pred * (n - 1)) - 1, min=0).to(torch.int64)
-        buckets = torch.clamp(buckets, max=n - 1)
-        true_w, false_w = y_true * sw, (1.0 - y_true) * sw
-        tp_b = torch.zeros(n, dtype=self.dtype, device=y_pred.device).index_add_(0, buckets, true_w)
-        fp_b = torch.zeros(n, dtype=self.dtype, device=y_pred.device).index_add_(0, buckets, false_w)
-        tp = torch.flip(torch.cumsum(torch.flip(tp_b, [0]), 0), [0])
-        fp = torch.flip(torch.cumsum(torch.flip(fp_b, [0]), 0), [0])
-        return {"true_positives": tp, "false_positives": fp,
-                "true_negatives": torch.sum(false_w) - fp, "false_negatives": torch.sum(true_w) - tp}
+        buckets = torch.clamp(buckets, max=n - 1).reshape(-1, labels)
+        # one bin per (threshold bucket, label); labels count as positive when non-zero, as Keras
+        index = (buckets * labels + torch.arange(labels, device=y_pred.device)).reshape(-1)
+        label_pos = (y_true != 0).to(self.dtype).reshape(-1, labels)
+        sw = sw.reshape(-1, labels)
+        true_w, false_w = label_pos * sw, (1.0 - label_pos) * sw
+
+        def cumulated(weights):
+            bins = torch.zeros(n * labels, dtype=self.dtype, device=y_pred.device)
+            bins = bins.index_add_(0, index, weights.reshape(-1)).reshape(n, labels)
+            return torch.flip(torch.cumsum(torch.flip(bins, [0]), 0), [0])
+
+        tp, fp = cumulated(true_w), cumulated(false_w)
+        tn, fn = torch.sum(false_w, dim=0) - fp, torch.sum(true_w, dim=0) - tp
+        if y_pred.dim() == 1:
+            tp, fp, tn, fn = tp[:, 0], fp[:, 0], tn[:, 0], fn[:, 0]
+        return {"true_positives": tp, "false_positives": fp, "true_negatives": tn,
+                "false_negatives": fn}
 
     def _scalar_or_vector(self, value: Tensor) -> Tensor:
         return value[0] if len(self.thresholds) == 1 else value
@@ -645,9 +717,6 @@ class AUC(_ConfusionMatrixMetric):
                  summation_method: str = "interpolation", name=None, dtype=None, thresholds=None,
                  multi_label: bool = False, num_labels=None, label_weights=None,
                  from_logits: bool = False):
-        if multi_label or label_weights is not None:
-            raise NotImplementedError("AUC(multi_label=True) and label_weights are not supported "
-                                      "yet; use one AUC per label.")
         curve = curve.upper()
         if curve not in ("ROC", "PR"):
             raise ValueError(f'Invalid curve: {curve!r}. Valid options are: "ROC", "PR".')
@@ -656,6 +725,13 @@ class AUC(_ConfusionMatrixMetric):
             raise ValueError(f"Invalid summation method: {summation_method!r}. Valid options are "
                              "'interpolation', 'minoring' and 'majoring'.")
         self.curve, self.summation_method, self.from_logits = curve, summation_method, from_logits
+        if label_weights is not None:
+            label_weights = [float(w) for w in np.asarray(label_weights, dtype=np.float32).reshape(-1)]
+            if min(label_weights) < 0:
+                raise ValueError("AUC: all values of `label_weights` must be non-negative. "
+                                 f"Received: {label_weights}")
+        if num_labels is not None and not multi_label:
+            raise ValueError("AUC: `num_labels` is needed only when `multi_label` is True.")
         self.multi_label, self.num_labels, self.label_weights = multi_label, num_labels, label_weights
         eps = config.epsilon()
         if thresholds is not None:
@@ -675,13 +751,59 @@ class AUC(_ConfusionMatrixMetric):
         self.top_k = self.class_id = None
         self.thresholds = [float(np.float32(t)) for t in all_thresholds]
         self._evenly = evenly
+        self._num_labels = num_labels
+        if not multi_label:
+            self._build_states(())
+        elif num_labels is not None:
+            self._build_states((num_labels,))
+
+    def _build_states(self, label_shape: tuple) -> None:
+        """Counts of shape ``(num_thresholds,)``, or ``(num_thresholds, num_labels)`` with
+        `multi_label` (built at the first update when `num_labels` is not given)."""
         for name_ in self._counts:
-            self._add_state(name_, shape=(self.num_thresholds,))
+            self._add_state(name_, shape=(self.num_thresholds,) + label_shape)
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         if self.from_logits:
             y_pred = torch.sigmoid(as_tensor(y_pred))
-        super().update_state(y_true, y_pred, sample_weight)
+        if not self.multi_label and self.label_weights is None:
+            return super().update_state(y_true, y_pred, sample_weight)
+        y_pred = _floatx_tensor(y_pred, self.dtype)
+        y_true = _floatx_tensor(y_true, self.dtype, y_pred.device)
+        if self.multi_label and y_pred.dim() != 2:
+            raise ValueError("AUC: `y_pred` must have rank 2 when `multi_label=True`. "
+                             f"Found rank {y_pred.dim()}; full shape: {tuple(y_pred.shape)}.")
+        if self.multi_label and not self._state_names:
+            self._num_labels = int(y_pred.shape[-1])
+            self._build_states((self._num_labels,))
+        self._to_device(y_pred.device)
+        sw = torch.ones((), dtype=self.dtype, device=y_pred.device) if sample_weight is None \
+            else _floatx_tensor(sample_weight, self.dtype, y_pred.device)
+        y_pred, y_true, sw = squeeze_or_expand(y_pred, y_true, sw if sw.dim() else None)
+        sw = torch.ones((), dtype=self.dtype, device=y_pred.device) if sw is None else sw
+        y_true = torch.broadcast_to(y_true, y_pred.shape)
+        if sw.dim() == y_pred.dim() - 1:
+            sw = sw.unsqueeze(-1)
+        sw = torch.broadcast_to(sw, y_pred.shape)
+        if self.label_weights is not None and not self.multi_label:
+            # without multi_label, label weights weigh each label's entries before flattening
+            sw = sw * torch.tensor(self.label_weights, dtype=self.dtype, device=y_pred.device)
+        if not self.multi_label:
+            y_true, y_pred, sw = y_true.reshape(-1), y_pred.reshape(-1), sw.reshape(-1)
+        counts = (self._bucketed_counts if self._evenly else self._compared_counts)(
+            (y_true != 0).to(self.dtype), y_pred, sw)
+        for name_ in self._counts:
+            getattr(self, name_).add_(counts[name_])
+
+    def _aggregate_labels(self, per_threshold_terms: Tensor) -> Tensor:
+        """Sum over thresholds; with `multi_label`, the (label-weighted) mean of the label AUCs."""
+        by_label = torch.sum(per_threshold_terms, dim=0)
+        if not self.multi_label:
+            return by_label
+        if self.label_weights is None:
+            return torch.mean(by_label)
+        weights = torch.tensor(self.label_weights, dtype=by_label.dtype, device=by_label.device)
+        return _divide_no_nan(torch.sum(by_label * weights), torch.sum(weights))
 
     def _interpolate_pr_auc(self) -> Tensor:
         tp, fp, fn = self.true_positives, self.false_positives, self.false_negatives
@@ -695,9 +817,9 @@ class AUC(_ConfusionMatrixMetric):
                                  torch.ones_like(p[1:]))
         increments = _divide_no_nan(prec_slope * (dtp + intercept * torch.log(safe_ratio)),
                                     torch.clamp(tp[1:] + fn[1:], min=0))
-        return torch.sum(increments)
+        return self._aggregate_labels(increments)
 
-    def result(self) -> Tensor:
+    def _result(self) -> Tensor:
         if self.curve == "PR" and self.summation_method == "interpolation":
             return self._interpolate_pr_auc()
         tp, fp, tn, fn = (self.true_positives, self.false_positives, self.true_negatives,
@@ -713,14 +835,26 @@ class AUC(_ConfusionMatrixMetric):
             heights = torch.minimum(y[:-1], y[1:])
         else:
             heights = torch.maximum(y[:-1], y[1:])
-        return torch.sum((x[:-1] - x[1:]) * heights)
+        return self._aggregate_labels((x[:-1] - x[1:]) * heights)
+
+    def reset_state(self) -> None:
+        if self._state_names:  # a multi-label AUC has no counts before its first update
+            super().reset_state()
+
+    def result(self) -> Tensor:
+        if not self._state_names:
+            return torch.zeros((), dtype=self.dtype)
+        return self._result()
 
     def get_config(self) -> dict:
-        return {"num_thresholds": self.num_thresholds, "curve": self.curve,
-                "summation_method": self.summation_method, "multi_label": self.multi_label,
-                "num_labels": self.num_labels, "label_weights": self.label_weights,
-                "thresholds": self._user_thresholds, "from_logits": self.from_logits,
-                "name": self.name, "dtype": config.dtype_name(self.dtype)}
+        cfg = {"name": self.name, "dtype": config.dtype_name(self.dtype),
+               "num_thresholds": self.num_thresholds, "curve": self.curve,
+               "summation_method": self.summation_method, "multi_label": self.multi_label,
+               "num_labels": self.num_labels, "label_weights": self.label_weights,
+               "from_logits": self.from_logits}
+        if self._user_thresholds is not None:  # the inner thresholds, as given
+            cfg["thresholds"] = self.thresholds[1:-1]
+        return cfg
 
 
 class _AtConstraintMetric(_ConfusionMatrixMetric):
