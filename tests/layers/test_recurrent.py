@@ -18,6 +18,7 @@ from torchkeras_compat.layers.recurrent import (GRU, LSTM, RNN, CuDNNGRU, CuDNNL
                                                 LSTMCell, SimpleRNN, SimpleRNNCell, StackedRNNCells)
 
 L = U.L
+Input, Sequential = keras.layers.Input, keras.models.Sequential
 Input, Model = keras.layers.Input, keras.models.Model
 CASES, ARRAYS = U.load("recurrent")
 
@@ -248,7 +249,45 @@ def test_cells_callable_alone():
     out, _ = simple(x, [h])
     assert out.shape == (2, 3)
     stacked = StackedRNNCells([SimpleRNNCell(2), LSTMCell(3)])
-    assert stacked.state_size == [2, 3, 3]
+    assert stacked.state_size == (2, [3, 3])  # one entry per cell, as Keras
+    assert stacked.output_size == 3
+
+
+def test_stacked_cells_nest_states_per_cell():
+    """tf.keras returns (and takes) stacked cells' states grouped per cell: [out, [h1, c1], h2]."""
+    x = np.random.RandomState(0).rand(2, 5, 3).astype("float32")
+    cells = [LSTMCell(4), GRUCell(2)]
+    rnn = RNN(cells, return_state=True)
+    out, (h1, c1), h2 = rnn(torch.as_tensor(x))
+    assert out.shape == (2, 2) and h1.shape == c1.shape == (2, 4) and h2.shape == (2, 2)
+    assert torch.equal(out, h2)
+    # the same numbers as the two layers run one after the other
+    first = RNN(cells[0], return_sequences=True, return_state=True)
+    seq, fh, fc = first(torch.as_tensor(x))
+    second_out, sh = RNN(cells[1], return_state=True)(seq)
+    assert torch.allclose(h1, fh) and torch.allclose(c1, fc) and torch.allclose(h2, sh, atol=1e-6)
+    # initial states nested the same way (a flat list in that order is accepted too)
+    init = [[torch.ones(2, 4), torch.zeros(2, 4)], torch.ones(2, 2)]
+    nested = rnn(torch.as_tensor(x), initial_state=init)
+    flat = rnn(torch.as_tensor(x), initial_state=[init[0][0], init[0][1], init[1]])
+    assert torch.allclose(nested[0], flat[0]) and not torch.allclose(nested[0], out)
+    # shapes: the symbolic call nests like the eager one; compute_output_shape stays flat (Keras)
+    sym = RNN([LSTMCell(4), GRUCell(2)], return_state=True)(Input(shape=(5, 3)))
+    assert [sym[0].shape, [t.shape for t in sym[1]], sym[2].shape] == [(None, 2), [(None, 4), (None, 4)], (None, 2)]
+    assert rnn.compute_output_shape((None, 5, 3)) == [(None, 2), (None, 4), (None, 4), (None, 2)]
+    step_out, step_states = StackedRNNCells(cells)(torch.as_tensor(x[:, 0]), init)
+    assert isinstance(step_states[0], list) and len(step_states[0]) == 2 and torch.is_tensor(step_states[1])
+
+
+def test_stateful_stacked_states_nested():
+    rnn = RNN([LSTMCell(3), SimpleRNNCell(2)], stateful=True)
+    Sequential([Input(batch_shape=(2, 4, 3)), rnn])
+    assert rnn.states == [[None, None], None]
+    rnn(torch.rand(2, 4, 3))
+    (h1, c1), h2 = rnn.states
+    assert h1.shape == (2, 3) and h2.shape == (2, 2)
+    rnn.reset_states([[np.ones((2, 3)), np.ones((2, 3))], np.zeros((2, 2))])
+    assert float(rnn.states[0][1].sum()) == 6.0
 
 
 def test_config_roundtrip():

@@ -441,7 +441,9 @@ class GRUCell(_GatedCell):
 class StackedRNNCells(Layer):
     """Several cells run one after another at each time step, as one cell.
 
-    States are the cells' states concatenated in order; the output is the last cell's output.
+    ``state_size`` is a tuple with each cell's own ``state_size``; states travel nested the same
+    way (``([h1, c1], h2)`` for an LSTMCell then a GRUCell), as in Keras. The output is the last
+    cell's output.
     """
 
     def __init__(self, cells, **kwargs):
@@ -454,7 +456,7 @@ class StackedRNNCells(Layer):
 
     @property
     def state_size(self):
-        return [s for c in self.cells for s in _as_list(c.state_size)]
+        return tuple(c.state_size for c in self.cells)
 
     @property
     def output_size(self):
@@ -469,20 +471,19 @@ class StackedRNNCells(Layer):
         self.built = True
 
     def call(self, inputs, states, training=None):
-        states = list(states) if isinstance(states, (list, tuple)) else [states]
+        """One step; ``states`` nested per cell (a flat list in the same order works too).
+        Returns ``(last cell's output, new states nested per cell)``."""
+        flat = _flatten_states(states)
         out, new_states, i = inputs, [], 0
         for cell in self.cells:
-            n = len(_as_list(cell.state_size))
-            out, cell_states = _cell_call(cell, out, states[i:i + n], training)
-            new_states.extend(cell_states)
+            n = _num_leaves(cell.state_size)
+            out, cell_states = _cell_call(cell, out, flat[i:i + n], training)
+            new_states.append(_pack_states(cell.state_size, cell_states))
             i += n
-        return out, new_states
+        return out, tuple(new_states)
 
     def get_initial_state(self, inputs=None, batch_size=None, dtype=None):
-        out = []
-        for cell in self.cells:
-            out.extend(_as_list(_initial_state_of(cell, inputs, batch_size)))
-        return out
+        return tuple(_initial_state_of(cell, inputs, batch_size) for cell in self.cells)
 
     def get_config(self):
         config = super().get_config()
@@ -502,9 +503,50 @@ def _as_list(x) -> list:
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
+# A state_size is an int (one state), a list/tuple of ints (one size per state), or, for stacked
+# cells, a tuple of such entries. The loop keeps the states as one flat list; cells and users see
+# them nested the way state_size is.
+def _is_multiple(state_size) -> bool:
+    return isinstance(state_size, (list, tuple))
+
+
+def _state_sizes(state_size) -> List[int]:
+    """The sizes of the individual states, flattened in order."""
+    if _is_multiple(state_size):
+        return [s for entry in state_size for s in _state_sizes(entry)]
+    return [int(state_size)]
+
+
+def _num_leaves(state_size) -> int:
+    return len(_state_sizes(state_size))
+
+
+def _flatten_states(states) -> list:
+    if isinstance(states, (list, tuple)):
+        return [s for entry in states for s in _flatten_states(entry)]
+    return [states]
+
+
+def _pack_states(state_size, flat):
+    """``flat`` states grouped the way ``state_size`` is nested (a bare state for an int)."""
+    values = iter(flat)
+
+    def pack(size):
+        return [pack(s) for s in size] if _is_multiple(size) else next(values)
+
+    return pack(state_size)
+
+
+def _cell_states(state_size, flat) -> list:
+    """States as a cell receives and returns them: always a list at the top level, as Keras's
+    RNN passes ``[h]`` to a single-state cell."""
+    packed = _pack_states(state_size, flat)
+    return packed if _is_multiple(state_size) else [packed]
+
+
 def _output_size(cell) -> int:
     size = getattr(cell, "output_size", None)
-    return int(size) if size is not None else int(_as_list(cell.state_size)[0])
+    return int(size) if size is not None else _state_sizes(cell.state_size)[0]
 
 
 def _initial_state_of(cell, inputs, batch_size):
@@ -513,18 +555,20 @@ def _initial_state_of(cell, inputs, batch_size):
             return cell.get_initial_state(inputs=inputs, batch_size=batch_size, dtype=inputs.dtype)
         except NotImplementedError:
             pass
-    return [inputs.new_zeros(batch_size, int(s)) for s in _as_list(cell.state_size)]
+    return _pack_states(cell.state_size, [inputs.new_zeros(batch_size, s)
+                                          for s in _state_sizes(cell.state_size)])
 
 
 def _cell_call(cell, x_t, states, training, constants=None):
-    """Call a (possibly user-defined) cell's step; returns (output, list of new states)."""
+    """Call a (possibly user-defined) cell's step on flat ``states`` (handed to the cell nested as
+    its state_size); returns (output, flat list of new states)."""
     kwargs = {}
     if _call_signature(type(cell))[0]:
         kwargs["training"] = training
     if constants is not None:
         kwargs["constants"] = constants
-    out, new_states = cell.call(x_t, states, **kwargs)
-    return out, _as_list(new_states)
+    out, new_states = cell.call(x_t, _cell_states(cell.state_size, states), **kwargs)
+    return out, _flatten_states(new_states)
 
 
 # ---------------------------------------------------------------- the RNN layer
@@ -574,16 +618,22 @@ class RNN(Layer):
 
     @property
     def states(self):
-        if self._states is None:
-            return [None] * len(_as_list(self.cell.state_size))
-        return self._states
+        """The kept states of a stateful layer, nested as the cell's state_size (Nones before
+        the first batch)."""
+        flat = self._states if self._states is not None else [None] * self._num_states()
+        return _cell_states(self.cell.state_size, flat)
 
     @states.setter
     def states(self, value):
-        self._states = None if value is None else list(value)
+        self._states = None if value is None else _flatten_states(value)
 
     def _num_states(self) -> int:
-        return len(_as_list(self.cell.state_size))
+        return _num_leaves(self.cell.state_size)
+
+    def _nest_states(self, flat: list) -> list:
+        """Final states as the layer returns them after the output: one per state, grouped per
+        cell for stacked cells (``[[h1, c1], h2]``), as Keras."""
+        return _cell_states(self.cell.state_size, flat)
 
     # ---- shapes
     def _split_inputs(self, inputs, initial_state):
@@ -627,7 +677,8 @@ class RNN(Layer):
         else:
             output = (batch, out_size)
         if self.return_state:
-            return [output] + [(batch, int(s)) for s in _as_list(self.cell.state_size)]
+            # flat, as Keras's compute_output_shape (the call's own result is nested)
+            return [output] + [(batch, s) for s in _state_sizes(self.cell.state_size)]
         return output
 
     def compute_mask(self, inputs, mask=None):
@@ -635,15 +686,24 @@ class RNN(Layer):
             mask = mask[0]
         output_mask = mask if self.return_sequences else None
         if self.return_state:
-            return [output_mask] + [None] * self._num_states()
+            return [output_mask] + self._nest_states([None] * self._num_states())
         return output_mask
+
+    def _symbolic_call(self, inputs, extra_args, kwargs):
+        # compute_output_shape is flat (as Keras's); the symbolic outputs are nested like the
+        # eager ones, so that `out, [h1, c1], h2 = RNN([...], return_state=True)(x)` unpacks
+        outputs = super()._symbolic_call(inputs, extra_args, kwargs)
+        if self.return_state and any(_is_multiple(s) for s in _as_list(self.cell.state_size)):
+            outputs = [outputs[0]] + self._nest_states(list(outputs[1:]))
+            self._inbound_nodes[-1].outputs = outputs
+        return outputs
 
     # ---- states
     def get_initial_state(self, inputs):
         batch = inputs.shape[1] if self.time_major else inputs.shape[0]
         step = inputs[0] if self.time_major else inputs[:, 0]
-        states = _as_list(_initial_state_of(self.cell, step, batch))
-        return [s.to(device=inputs.device, dtype=inputs.dtype) for s in states]
+        states = _flatten_states(_initial_state_of(self.cell, step, batch))
+        return self._nest_states([s.to(device=inputs.device, dtype=inputs.dtype) for s in states])
 
     def reset_states(self, states=None) -> None:
         """Zero the kept states (or set them to ``states``, arrays of shape ``(batch, size)``)."""
@@ -653,12 +713,12 @@ class RNN(Layer):
         if batch is None:
             raise ValueError(f"Layer {self.name}: the layer is not built yet, so it has no states to "
                              "reset; call it on data (or build it) first.")
-        sizes = [int(s) for s in _as_list(self.cell.state_size)]
+        sizes = _state_sizes(self.cell.state_size)
         device = self._weight_device()
         if states is None:
             self._states = [torch.zeros(batch, s, device=device) for s in sizes]
             return
-        states = _as_list(states)
+        states = _flatten_states(states)
         if len(states) != len(sizes):
             raise ValueError(f"Layer {self.name} expects {len(sizes)} state(s), but it received "
                              f"{len(states)} state value(s). Input received: {states!r}")
@@ -674,7 +734,7 @@ class RNN(Layer):
     def _starting_states(self, x, initial_state) -> List[torch.Tensor]:
         if initial_state is not None:
             states = [s if torch.is_tensor(s) else torch.as_tensor(np.asarray(s), device=x.device)
-                      for s in _as_list(initial_state)]
+                      for s in _flatten_states(initial_state)]
             if len(states) != self._num_states():
                 raise ValueError(f"Layer {self.name} has {self._num_states()} state(s) but was passed "
                                  f"an initial_state of {len(states)} tensor(s).")
@@ -693,7 +753,7 @@ class RNN(Layer):
 
     def _zero_states(self, x) -> List[torch.Tensor]:
         """Initial states for batch-major ``x``: the cell's own, else zeros."""
-        states = _as_list(_initial_state_of(self.cell, x[:, 0], x.shape[0]))
+        states = _flatten_states(_initial_state_of(self.cell, x[:, 0], x.shape[0]))
         return [s.to(device=x.device, dtype=x.dtype) for s in states]
 
     # ---- running
@@ -719,7 +779,7 @@ class RNN(Layer):
         if self.return_sequences and self.time_major:
             output = output.transpose(0, 1)
         if self.return_state:
-            return [output] + list(final)
+            return [output] + self._nest_states(list(final))
         return output
 
     def _run(self, x, states, mask, training, constants):
@@ -928,7 +988,7 @@ def _loop(step, steps: int, states, mask, zero_output_for_mask: bool, keep_seque
     prev = None
     for t in range(steps):
         new_out, new_states = step(t, states)
-        new_states = _as_list(new_states)
+        new_states = _flatten_states(new_states)
         if mask is not None:
             m = mask[:, t].unsqueeze(-1)
             if prev is None:
