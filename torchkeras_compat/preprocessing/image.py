@@ -52,6 +52,69 @@ def _is_identity(theta, tx, ty, shear, zx, zy) -> bool:
     return theta == 0 and tx == 0 and ty == 0 and shear == 0 and zx == 1 and zy == 1
 
 
+# On the CPU a batch is warped in chunks of about this many bytes of output: each chunk's grid,
+# samples and output stay in cache, and its buffers are small enough for malloc to recycle
+# them instead of mapping (and page-faulting) fresh memory for every batch.
+_CHUNK_BYTES = 4 << 20
+
+
+def _sampling_grid(matrix: np.ndarray, offset: np.ndarray, extents: Tuple[int, int],
+                   fill_mode: str, order: int, dtype, device):
+    """`grid_sample`'s grid for ``source = matrix @ (row, col) + offset``, with scipy's fill
+    mode applied to the source coordinates.
+
+    Args:
+        matrix: `(B, 2, 2)` float64; offset: `(B, 2)` float64; extents: `(H, W)`.
+
+    Returns:
+        `(grid (B, H, W, 2), outside)`: grid component 0 is the source column, 1 the source
+        row, normalised for ``align_corners=False``; `outside` is the `(B, H, W)` mask of
+        output pixels whose source lies off the image ('constant' only, else None).
+    """
+    import torch
+
+    from torchkeras_compat.utils._affine import _map_coordinates
+
+    h, w = extents
+    size = np.array([w, h], dtype=np.float64)[:, None, None, None]
+    scale, shift = 2.0 / size, 1.0 / size - 1.0  # pixel p -> (p + 0.5) * 2 / n - 1
+    # 'nearest' with bilinear sampling needs only clamping, which is grid_sample's border
+    # padding: normalise inside the exact float64 parts. Other modes remap pixel coordinates.
+    direct = fill_mode == "nearest" and order == 1
+    # The grid is separable: a part from the output row (with the offset) plus a part from the
+    # output column, each exact in float64, summed and rounded once. It is built as two planes
+    # (source column, source row) and handed to grid_sample as a (B, H, W, 2) view.
+    m, o = matrix[:, ::-1].transpose(1, 0, 2), offset[:, ::-1].T  # (2, B, 2), (2, B)
+    rows = m[:, :, None, None, 0] * np.arange(h, dtype=np.float64)[:, None] + o[:, :, None, None]
+    cols = m[:, :, None, None, 1] * np.arange(w, dtype=np.float64)
+    if direct:
+        rows, cols = rows * scale + shift, cols * scale
+    if device.type == "cpu":
+        planes = np.empty((2, len(matrix), h, w), dtype=torch.empty(0, dtype=dtype).numpy().dtype)
+        np.add(rows, cols, out=planes, casting="same_kind")
+        planes = torch.from_numpy(planes)
+    else:
+        planes = (torch.from_numpy(rows).to(device) + torch.from_numpy(cols).to(device)).to(dtype)
+    grid = planes.permute(1, 2, 3, 0)
+    if direct:
+        return grid, None
+    src_c, src_r = planes[0], planes[1]
+    outside = None
+    if fill_mode == "constant":
+        outside = (src_r < 0) | (src_r > h - 1) | (src_c < 0) | (src_c > w - 1)
+    if order == 0 and fill_mode == "mirror":
+        # scipy rounds before mirroring past the far edge (ties then fall inwards)
+        src_r.copy_(torch.where(src_r > h - 1, torch.floor(src_r + 0.5), src_r))
+        src_c.copy_(torch.where(src_c > w - 1, torch.floor(src_c + 0.5), src_c))
+    if fill_mode not in ("nearest", "constant"):  # those two: border padding clamps
+        src_r.copy_(_map_coordinates(src_r, h, fill_mode))
+        src_c.copy_(_map_coordinates(src_c, w, fill_mode))
+    if order == 0:
+        planes.add_(0.5).floor_()
+    planes.mul_(torch.from_numpy(scale).to(device, dtype)).add_(torch.from_numpy(shift).to(device, dtype))
+    return grid, outside
+
+
 def _warp_batch(batch: np.ndarray, params: dict, spatial: Tuple[int, int], channel_axis: int,
                 fill_mode: str, cval: float, order: int, device=None,
                 flips: Optional[Tuple[np.ndarray, np.ndarray]] = None) -> np.ndarray:
@@ -62,8 +125,9 @@ def _warp_batch(batch: np.ndarray, params: dict, spatial: Tuple[int, int], chann
     the sampling grid (a flip of the output is a mirrored lookup), so they cost nothing.
     """
     import torch
+    import torch.nn.functional as F
 
-    from torchkeras_compat.utils._affine import keras_transform_matrices, warp_affine
+    from torchkeras_compat.utils._affine import keras_transform_matrices
 
     row_axis, col_axis = spatial
     shape = batch.shape[1:]
@@ -72,7 +136,7 @@ def _warp_batch(batch: np.ndarray, params: dict, spatial: Tuple[int, int], chann
         (shape[row_axis], shape[col_axis]), swap_axes=col_axis > row_axis)
     # the spatial axes keep their original order in the (C, d1, d2) channel images scipy saw
     grid_axis = {a: k for k, a in enumerate(ax for ax in range(3) if ax != channel_axis)}
-    extents = [shape[ax] for ax in range(3) if ax != channel_axis]
+    extents = tuple(shape[ax] for ax in range(3) if ax != channel_axis)
     if flips is not None:
         for flags, axis in zip(flips, (col_axis, row_axis)):
             flags = np.asarray(flags, dtype=bool)
@@ -80,20 +144,37 @@ def _warp_batch(batch: np.ndarray, params: dict, spatial: Tuple[int, int], chann
                 k = grid_axis[axis]
                 offset[flags] += matrix[flags][:, :, k] * (extents[k] - 1)
                 matrix[flags, :, k] *= -1
-    work_dtype = torch.float64 if batch.dtype == np.float64 else torch.float32
+    work = np.float64 if batch.dtype == np.float64 else np.float32
+    source = np.asarray(batch, dtype=work)
+    device = torch.device(device or "cpu")
+    # (B, C, d1, d2) views of the batch layout: on the CPU grid_sample reads channels-last
+    # input through its strides, and each chunk's result goes straight into the batch layout
     perm = (0, channel_axis + 1) + tuple(a + 1 for a in range(3) if a != channel_axis)
-    images = torch.from_numpy(np.ascontiguousarray(batch)).to(device=device or "cpu",
-                                                              dtype=work_dtype)
-    images = images.permute(*perm)
-    if images.device.type != "cpu":
-        images = images.contiguous()
-    # on the CPU grid_sample reads the channels-last view directly: cheaper than a copy
-    out = warp_affine(images, matrix, offset, fill_mode, cval, order)
-    out = out.permute(*np.argsort(perm).tolist()).contiguous().cpu().numpy()
+    images = torch.from_numpy(source).permute(*perm)
+    result = np.empty(source.shape, dtype=work)
+    if device.type == "cpu":
+        step = max(1, _CHUNK_BYTES // max(1, source[0].nbytes))
+        target = torch.from_numpy(result).permute(*perm)
+    else:
+        images, step, target = images.to(device).contiguous(), len(source), None
+    mode = "bilinear" if order == 1 else "nearest"
+    for start in range(0, len(source), step):
+        part = slice(start, start + step)
+        grid, outside = _sampling_grid(matrix[part], offset[part], extents, fill_mode, order,
+                                       images.dtype, device)
+        sampled = F.grid_sample(images[part], grid, mode=mode, padding_mode="border",
+                                align_corners=False)
+        if outside is not None:
+            sampled.masked_fill_(outside[:, None], float(cval))
+        if target is not None:
+            target[part].copy_(sampled)
+        else:  # from the device: reorder there, then one plain copy into host memory
+            back = sampled.permute(*np.argsort(perm).tolist()).contiguous()
+            torch.from_numpy(result).copy_(back)
     if np.issubdtype(batch.dtype, np.integer):
         info = np.iinfo(batch.dtype)
-        out = np.clip(np.round(out), info.min, info.max)
-    return out.astype(batch.dtype, copy=False)
+        result = np.clip(np.round(result), info.min, info.max)
+    return result.astype(batch.dtype, copy=False)
 
 
 def apply_affine_transform(x: np.ndarray, theta: float = 0, tx: float = 0, ty: float = 0,
