@@ -2,6 +2,7 @@
 
 Kept as one namespace, as Keras 2's ``keras/callbacks.py``: ``from keras.callbacks import X``.
 """
+from .backup import BackupAndRestore
 from .base import Callback, CallbackList
 from .checkpoint import ModelCheckpoint
 from .history import BaseLogger, History, ProgbarLogger, TerminateOnNaN
@@ -12,5 +13,5 @@ from .tensorboard import TensorBoard
 __all__ = [
     "Callback", "CallbackList", "BaseLogger", "History", "ProgbarLogger", "TerminateOnNaN",
     "ModelCheckpoint", "EarlyStopping", "LearningRateScheduler", "ReduceLROnPlateau",
-    "CSVLogger", "LambdaCallback", "RemoteMonitor", "TensorBoard",
+    "CSVLogger", "LambdaCallback", "RemoteMonitor", "TensorBoard", "BackupAndRestore",
 ]

@@ -4,6 +4,7 @@ Batches come from the one data adapter path; losses and metrics accumulate on th
 read (a host sync) only at epoch ends, when a callback needs batch values, or when the progress bar
 redraws.
 """
+import itertools
 import math
 import os
 import warnings
@@ -154,12 +155,17 @@ def run_fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_spli
     model.train(True)
     training_logs = None
     cbs.on_train_begin()
+    # a BackupAndRestore callback that restored a backup says where training goes on
+    training_state = model.__dict__.get("_training_state")
+    initial_step = 0
+    if training_state is not None:
+        initial_epoch, initial_step = training_state.resume_point(handler.steps, initial_epoch)
     try:
         with _stop_on_ctrl_c(model):
             training_logs = _run_epochs(model, handler, cbs, val, initial_epoch, epochs, from_iterator,
                                         class_weight, validation_freq, validation_batch_size,
                                         batch_size, validation_steps, max_queue_size, workers,
-                                        use_multiprocessing, replicas)
+                                        use_multiprocessing, replicas, initial_step)
     except KeyboardInterrupt:  # a second Ctrl-C, or one that arrived outside the batch loop
         warnings.warn("Training interrupted by the user (Ctrl-C): the weights and the history so far are kept.")
     finally:
@@ -201,13 +207,15 @@ class _stop_on_ctrl_c:
 
 def _run_epochs(model, handler, cbs, val, initial_epoch, epochs, from_iterator, class_weight,
                 validation_freq, validation_batch_size, batch_size, validation_steps, max_queue_size,
-                workers, use_multiprocessing, replicas):
-    """The epochs of fit; returns the last epoch's logs."""
+                workers, use_multiprocessing, replicas, initial_step=0):
+    """The epochs of fit; returns the last epoch's logs. The first epoch starts at step
+    `initial_step` (a resumed backup), running the remaining steps only."""
     training_logs = None
     for epoch in range(initial_epoch, epochs):
         model.reset_metrics()
         cbs.on_epoch_begin(epoch)
-        batch_logs = _run_epoch(model, handler, cbs, epoch, from_iterator, class_weight)
+        first_step = initial_step if epoch == initial_epoch else 0
+        batch_logs = _run_epoch(model, handler, cbs, epoch, from_iterator, class_weight, first_step)
         if batch_logs is None:  # the data ran dry before the first batch
             break
         epoch_logs = replicas.reduced_logs(model) if replicas is not None else _float_logs(batch_logs)
@@ -224,12 +232,15 @@ def _run_epochs(model, handler, cbs, val, initial_epoch, epochs, from_iterator, 
     return training_logs
 
 
-def _run_epoch(model, handler, cbs, epoch, from_iterator, class_weight):
+def _run_epoch(model, handler, cbs, epoch, from_iterator, class_weight, first_step=0):
     want_batch_logs = cbs._should_call["train"]
     ran = False
     # arrays already on the model's device (CPU training on numpy data) need no per-batch move
     in_place = not from_iterator and model._device().type == "cpu" and handler.on_device(model._device())
-    for step, batch in enumerate(handler.batches(epoch)):
+    batches = handler.batches(epoch)
+    if first_step and handler.steps is not None:  # a resumed epoch runs its remaining steps only
+        batches = itertools.islice(batches, max(handler.steps - first_step, 0))
+    for step, batch in enumerate(batches, start=first_step):
         if want_batch_logs:
             cbs.on_train_batch_begin(step)
         if from_iterator:
