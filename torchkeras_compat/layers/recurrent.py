@@ -467,6 +467,7 @@ class StackedRNNCells(Layer):
         for cell in self.cells:
             if isinstance(cell, Layer) and not cell.built:
                 cell._maybe_build(shape)
+                cell._wrapper_build_shape = shape
             shape = shape[:-1] + (_output_size(cell),)
         self.built = True
 
@@ -487,7 +488,7 @@ class StackedRNNCells(Layer):
 
     def get_config(self):
         config = super().get_config()
-        config["cells"] = [registry.serialize(c) for c in self.cells]
+        config["cells"] = [_serialize_cell(c) for c in self.cells]
         return config
 
     @classmethod
@@ -499,6 +500,12 @@ class StackedRNNCells(Layer):
 
 
 # ---------------------------------------------------------------- cell helpers
+def _serialize_cell(cell) -> dict:
+    """A cell in a config as tf.keras 2.21 writes it (module, registered_name, build_config)."""
+    from .wrappers import _serialize
+    return _serialize(cell)
+
+
 def _as_list(x) -> list:
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
@@ -656,6 +663,7 @@ class RNN(Layer):
         step_shape = (batch,) + input_shape[2:]
         if isinstance(self.cell, Layer) and not self.cell.built:
             self.cell._maybe_build(step_shape)
+            self.cell._wrapper_build_shape = step_shape
             _prefix_weight_names(self, self.cell)
         if self.stateful:
             if batch is None:
@@ -821,7 +829,7 @@ class RNN(Layer):
     def get_config(self):
         config = super().get_config()
         config.update(self._rnn_config())
-        config["cell"] = registry.serialize(self.cell)
+        config["cell"] = _serialize_cell(self.cell)
         return config
 
     def _rnn_config(self) -> dict:
