@@ -1,14 +1,18 @@
 """Where a training step's host time goes: torchkeras_compat's fit vs the plain torch loop.
 
-    python benchmarks/profile_step.py [mlp|cnn|lstm|gru|tiny] [--device cuda] [--top 25]
+    python benchmarks/profile_step.py [mlp|cnn|lstm|gru|tiny] [--device cuda] [--top 25] [--python]
 
 Profiles one timed run of a run_all.py workload on each side with torch.profiler and prints,
 per step, the number of operator calls and of CUDA runtime calls (kernel launches, copies,
 synchronisations, pinned allocations) and the operators with the most host (self CPU) time.
 On a GPU, small models are bound by this host time, so it is what the fit ratio measures.
+``--python`` instead prints cProfile's view of our side: the Python functions with the most
+cumulative time over one timed fit() call, setup included.
 """
 import argparse
+import cProfile
 import os
+import pstats
 import sys
 
 import torch
@@ -35,11 +39,22 @@ def main(argv=None) -> None:
     parser.add_argument("name", nargs="?", default="tiny")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--python", action="store_true", help="cProfile our fit() instead")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     from torchkeras_compat.backend import config as backend_config
     backend_config.set_device(args.device)
     steps = workloads.steps(args.name)
+    if args.python:
+        fn = run_all.ours_run(args.name, False)
+        fn()
+        prof = cProfile.Profile()
+        prof.runcall(fn)
+        if args.device.startswith("cuda"):
+            torch.cuda.synchronize()
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(args.top)
+        pstats.Stats(prof).sort_stats("tottime").print_stats(args.top)
+        return
     sides = {"ours": run_all.ours_run(args.name, False), "torch": run_all.torch_run(args.name, False, args.device)}
     for side, fn in sides.items():
         events = profile_side(fn, args.device)

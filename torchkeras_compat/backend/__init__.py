@@ -126,7 +126,9 @@ def is_keras_tensor(x) -> bool:
 
 def variable(value, dtype=None, name=None, constraint=None) -> torch.nn.Parameter:
     """A trainable tensor (a torch Parameter) holding ``value``."""
-    t = _t(value, dtype or (None if not np.issubdtype(np.asarray(value).dtype, np.floating) else floatx()))
+    is_float = value.is_floating_point() if torch.is_tensor(value) else \
+        np.issubdtype(np.asarray(value).dtype, np.floating)
+    t = _t(value, dtype or (floatx() if is_float else None))
     p = torch.nn.Parameter(t.clone(), requires_grad=t.is_floating_point())
     if name is not None:
         p._keras_name = name
