@@ -230,15 +230,39 @@ def _vars_of(group) -> List[np.ndarray]:
     return [np.asarray(v[k][()]) for k in sorted(v.keys(), key=int)]
 
 
-def _subtree_arrays(group) -> List[np.ndarray]:
+def _subtree_arrays(group, scopes: Optional[List[str]] = None) -> List[np.ndarray]:
+    """The arrays of a layer's group and its sublayers' groups, in the layer's weight order.
+
+    HDF5 lists groups alphabetically, so other sublayers (MultiHeadAttention's query/key/value/
+    output) are put in the order in which their names (``vars``'s ``name`` attribute) appear in
+    `scopes`, the layer's own weight-name scopes.
+    """
     arrays = _vars_of(group)
     for key in _CHILD_ORDER:
         if key in group:
             arrays += _subtree_arrays(group[key])
-    for key in sorted(group.keys()):
-        if key not in _CHILD_ORDER and key not in ("vars", "layers"):
-            arrays += _subtree_arrays(group[key])
+    others = [k for k in sorted(group.keys()) if k not in _CHILD_ORDER and k not in ("vars", "layers")]
+    if scopes:
+        rank = {name: i for i, name in enumerate(scopes)}
+
+        def position(key):
+            sub = group[key]
+            name = hdf5_format.text(sub["vars"].attrs.get("name", key)) if "vars" in sub else key
+            return rank.get(name, len(rank))
+        others.sort(key=position)
+    for key in others:
+        arrays += _subtree_arrays(group[key])
     return arrays
+
+
+def _weight_scopes(layer) -> List[str]:
+    """Sublayer names in weight order: ``mha/query/kernel:0`` -> ``query``."""
+    scopes: List[str] = []
+    for w in hdf5_format._weights_of(layer):
+        parts = w.name.split(":")[0].split("/")
+        if len(parts) >= 2 and parts[-2] not in scopes:
+            scopes.append(parts[-2])
+    return scopes
 
 
 def _collect(model, group, path: str, plan: list) -> None:
@@ -260,7 +284,7 @@ def _collect(model, group, path: str, plan: list) -> None:
         if _is_model(layer):
             _collect(layer, children[key], path, plan)
         else:
-            plan.append((layer, _subtree_arrays(children[key])))
+            plan.append((layer, _subtree_arrays(children[key], _weight_scopes(layer))))
 
 
 def load_weights_from_h5(model, f, path: str) -> None:

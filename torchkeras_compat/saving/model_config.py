@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Optional
 
 import numpy as np
 
+from ..engine import op_layer as _op_layer  # noqa: F401 - registers TFOpLambda/SlicingOpLambda
 from ..engine import registry
 
 KERAS_VERSION = "2.21.0"
@@ -32,7 +33,8 @@ HARMLESS_KEYS = frozenset({
 # class that does not take them cannot honour them.
 HARMLESS_AT_DEFAULT = {"time_major": False, "ragged": False, "sparse": False, "renorm": False,
                        "renorm_clipping": None, "virtual_batch_size": None, "adjustment": None,
-                       "zero_output_for_mask": None, "reset_after_legacy": None}
+                       "zero_output_for_mask": None, "reset_after_legacy": None,
+                       "use_gate": False, "sliding_window": None, "rms_scaling": False}
 
 
 # ---------------------------------------------------------------- layer (de)serialization
@@ -185,6 +187,44 @@ def keras1_config_fixups(class_name: str, config: dict) -> dict:
     return config
 
 
+def _function_names(value):
+    """tf.keras 2.13+ and Keras 3 write a plain function (a custom activation, say) as
+    ``{"module": "builtins", "class_name": "function", "config": "name", ...}``; the layers
+    take its name."""
+    if isinstance(value, dict):
+        if value.get("class_name") == "function" and isinstance(value.get("config"), str):
+            return value["config"]
+        return {k: _function_names(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_function_names(v) for v in value]
+    return value
+
+
+_NESTED_LAYER_KEYS = ("layer", "backward_layer", "cell", "cells")
+
+
+def _strip_nested_layers(config: dict, custom_objects: Optional[dict]) -> dict:
+    """Drop harmless extras from the configs of layers held by wrappers and RNNs
+    (``Bidirectional(layer=...)``, ``RNN(cell=...)``), which build them from their own config."""
+    for key in _NESTED_LAYER_KEYS:
+        value = config.get(key)
+        specs = value if isinstance(value, list) else [value]
+        stripped = []
+        for spec in specs:
+            if isinstance(spec, dict) and isinstance(spec.get("config"), dict) and "class_name" in spec:
+                try:
+                    cls = registry.lookup("layer", spec["class_name"], custom_objects, "layer")
+                except ValueError:
+                    stripped.append(spec)
+                    continue
+                inner = strip_harmless_keys(cls, keras1_config_fixups(spec["class_name"], spec["config"]))
+                spec = dict(spec, config=_strip_nested_layers(inner, custom_objects))
+            stripped.append(spec)
+        if key in config:
+            config[key] = stripped if isinstance(value, list) else stripped[0]
+    return config
+
+
 def deserialize_layer(spec: dict, custom_objects: Optional[dict] = None):
     """Build a layer (or a nested model) from ``{"class_name", "config"}``."""
     if not isinstance(spec, dict) or "class_name" not in spec:
@@ -205,7 +245,9 @@ def deserialize_layer(spec: dict, custom_objects: Optional[dict] = None):
         raise ValueError(f"Layer config of class {class_name!r} has no 'layers'; a subclassed model "
                          "cannot be rebuilt from a config. Load its weights into a model built in code.")
     if isinstance(config, dict):
+        config = _function_names(config)
         config = strip_harmless_keys(cls, keras1_config_fixups(class_name, config))
+        config = _strip_nested_layers(config, custom_objects)
     from_config = getattr(cls, "from_config", None)
     if from_config is None:
         return cls(**config)
@@ -306,8 +348,8 @@ def _serialize_node(node, index_map):
         return ["_CONSTANT_VALUE", -1, _plain(v), kwargs]
 
     data = first_arg(node.inputs)
-    if isinstance(node.inputs, KerasTensor):
-        data = [data]
+    if isinstance(node.inputs, KerasTensor) and not isinstance(node.layer, _op_layer.TFOpLambda):
+        data = [data]  # tf.keras keeps a TFOpLambda's single input unwrapped (its input structure)
     return data
 
 
@@ -344,6 +386,11 @@ def _is_tensor_ref(v) -> bool:
             and (len(v) == 3 or isinstance(v[3], dict)))
 
 
+def _is_constant_ref(v) -> bool:
+    """``["_CONSTANT_VALUE", -1, value, kwargs]``: a TFOpLambda's constant first argument."""
+    return isinstance(v, (list, tuple)) and len(v) in (3, 4) and v[0] == "_CONSTANT_VALUE"
+
+
 def _keras3_ref(v):
     """Keras 3 writes ``{"class_name": "__keras_tensor__", "config": {"keras_history": [...]}}``."""
     if isinstance(v, dict) and v.get("class_name") == "__keras_tensor__":
@@ -369,14 +416,17 @@ def _normalize_node(node_data):
 
         first = conv(args[0]) if args else []
         kwargs = {k: v for k, v in kwargs.items() if not (k == "mask" and v is None)}
-        return first, conv(kwargs)
+        kwargs = conv(kwargs)
+        if len(args) > 1:  # further positional arguments, e.g. MultiHeadAttention(query, value)
+            kwargs["__args__"] = [conv(a) for a in args[1:]]
+        return first, kwargs
     if isinstance(node_data, dict):
         kwargs = {}
         for v in node_data.values():
             if _is_tensor_ref(v) and len(v) == 4:
                 kwargs = v[3]
         return {k: v[:3] for k, v in node_data.items()}, kwargs
-    if _is_tensor_ref(node_data):  # a single reference not wrapped in a list
+    if _is_tensor_ref(node_data) or _is_constant_ref(node_data):  # a single one, not wrapped
         node_data = [node_data]
     refs, kwargs = [], {}
     for item in node_data:
@@ -448,7 +498,8 @@ class _GraphBuilder:
         kwargs = self.resolve(dict(kwargs))
         if isinstance(inputs, list) and len(inputs) == 1 and not getattr(layer, "_expects_list", False):
             inputs = inputs[0]
-        layer(inputs, **kwargs)
+        extra = kwargs.pop("__args__", ())
+        layer(inputs, *extra, **kwargs)
         self.node_index_map[(name, self.node_count[name])] = len(layer._inbound_nodes) - 1
         self.node_count[name] += 1
 
