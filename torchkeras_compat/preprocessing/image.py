@@ -52,10 +52,10 @@ def _is_identity(theta, tx, ty, shear, zx, zy) -> bool:
     return theta == 0 and tx == 0 and ty == 0 and shear == 0 and zx == 1 and zy == 1
 
 
-# On the CPU a batch is warped in chunks of about this many bytes of output: each chunk's grid,
-# samples and output stay in cache, and its buffers are small enough for malloc to recycle
-# them instead of mapping (and page-faulting) fresh memory for every batch.
-_CHUNK_BYTES = 4 << 20
+# On the CPU a batch is warped in chunks of about this many bytes of output: each chunk's
+# buffers are small enough for malloc to recycle them instead of mapping (and page-faulting)
+# fresh memory for every batch, yet big enough that few parallel regions are entered.
+_CHUNK_BYTES = 16 << 20
 
 
 def _sampling_grid(matrix: np.ndarray, offset: np.ndarray, extents: Tuple[int, int],
@@ -326,6 +326,34 @@ def random_brightness(x, brightness_range: Tuple[float, float], scale: bool = Tr
 
 
 # -- the generator ------------------------------------------------------------------------
+
+_AFFINE_DEFAULTS = (("theta", 0.0), ("tx", 0.0), ("ty", 0.0), ("shear", 0.0), ("zx", 1.0),
+                    ("zy", 1.0))
+
+
+def _params_to_columns(params: List[dict]) -> dict:
+    """Per-image parameter dicts (`get_random_transform`'s format) as arrays over the batch:
+    float64 'theta', 'tx', 'ty', 'shear', 'zx', 'zy', 'channel_shift_intensity' and
+    'brightness' (NaN where absent), boolean 'flip_horizontal' and 'flip_vertical'."""
+    def column(key, default):
+        return np.array([default if p.get(key) is None else p[key] for p in params],
+                        dtype=np.float64).reshape(len(params))
+
+    columns = {key: column(key, default) for key, default in _AFFINE_DEFAULTS}
+    for key in ("flip_horizontal", "flip_vertical"):
+        columns[key] = np.array([bool(p.get(key, False)) for p in params], dtype=bool)
+    for key in ("channel_shift_intensity", "brightness"):
+        columns[key] = column(key, np.nan)
+    return columns
+
+
+def _identity_columns(n: int) -> dict:
+    """`_params_to_columns` of `n` empty dicts: no transformation."""
+    columns = {key: np.full(n, default) for key, default in _AFFINE_DEFAULTS}
+    columns.update(flip_horizontal=np.zeros(n, dtype=bool), flip_vertical=np.zeros(n, dtype=bool),
+                   channel_shift_intensity=np.full(n, np.nan), brightness=np.full(n, np.nan))
+    return columns
+
 
 def _range_pair(value, name: str) -> List[float]:
     if isinstance(value, (float, int)):
@@ -637,26 +665,67 @@ class ImageDataGenerator:
 
     def apply_transform(self, x: np.ndarray, transform_parameters: dict) -> np.ndarray:
         """Apply the transformation described by `transform_parameters` to one 3-D image."""
-        return self._apply_transform_batch(np.asarray(x)[None], [transform_parameters])[0]
+        return self._apply_transform_batch(np.asarray(x)[None],
+                                           _params_to_columns([transform_parameters]))[0]
 
-    def _apply_transform_batch(self, batch: np.ndarray, params: List[dict]) -> np.ndarray:
-        """Apply per-image transformations to a batch `(B, ...)`, with Keras's results: affine
-        warp (one grid for the batch), channel shift, flips, brightness. Flips of warped
-        images are folded into the grid; the other steps are vectorised over the batch."""
+    def _random_columns(self, n: int, img_shape: tuple) -> dict:
+        """The parameters of `n` successive `get_random_transform(img_shape)` calls, as arrays
+        (see `_params_to_columns`): the same values, leaving numpy's RNG in the same state.
+
+        Every draw Keras makes is one double from the global RNG, and `uniform(low, high)` is
+        `low + (high - low) * double`, so they are drawn in one `random_sample` call and
+        mapped column by column. Integer or list shift ranges draw with `randint`, whose
+        consumption varies: then the parameters are drawn image by image.
+        """
+        shift_ranges = (self.height_shift_range, self.width_shift_range)
+        if not all(not s or isinstance(s, (float, np.floating)) for s in shift_ranges):
+            return _params_to_columns([self.get_random_transform(img_shape) for _ in range(n)])
+        # (key, low, high) per double, in Keras's per-image order; low None: a coin flip
+        slots = []
+        if self.rotation_range:
+            slots.append(("theta", -self.rotation_range, self.rotation_range))
+        if self.height_shift_range:
+            slots.append(("tx", -self.height_shift_range, self.height_shift_range))
+        if self.width_shift_range:
+            slots.append(("ty", -self.width_shift_range, self.width_shift_range))
+        if self.shear_range:
+            slots.append(("shear", -self.shear_range, self.shear_range))
+        if not (self.zoom_range[0] == 1 and self.zoom_range[1] == 1):
+            slots += [(k, self.zoom_range[0], self.zoom_range[1]) for k in ("zx", "zy")]
+        slots += [("flip_horizontal", None, None), ("flip_vertical", None, None)]
+        if self.channel_shift_range != 0:
+            slots.append(("channel_shift_intensity", -self.channel_shift_range,
+                          self.channel_shift_range))
+        if self.brightness_range is not None:
+            slots.append(("brightness",) + tuple(self.brightness_range))
+        draws = np.random.random_sample((n, len(slots)))
+        columns = _identity_columns(n)
+        for k, (key, low, high) in enumerate(slots):
+            if low is None:
+                columns[key] = draws[:, k] < 0.5
+            else:
+                low, high = float(low), float(high)
+                columns[key] = low + (high - low) * draws[:, k]
+        columns["flip_horizontal"] &= bool(self.horizontal_flip)
+        columns["flip_vertical"] &= bool(self.vertical_flip)
+        # shift ranges below 1 are fractions of the image size, as in `_shift`
+        for key, shift_range, axis in (("tx", self.height_shift_range, self.row_axis),
+                                       ("ty", self.width_shift_range, self.col_axis)):
+            if shift_range and shift_range < 1:
+                columns[key] = columns[key] * img_shape[axis - 1]
+        return columns
+
+    def _apply_transform_batch(self, batch: np.ndarray, columns: dict) -> np.ndarray:
+        """Apply per-image transformations (arrays from `_params_to_columns`) to a batch
+        `(B, ...)`, with Keras's results: affine warp (one grid for the batch), channel shift,
+        flips, brightness. Flips of warped images are folded into the grid; the other steps
+        are vectorised over the batch. The result never shares memory with `batch`."""
         img_channel = self.channel_axis - 1
         spatial = (self.row_axis - 1, self.col_axis - 1)
-        n = len(params)
-
-        def column(key, default):
-            return np.array([p.get(key, default) for p in params], dtype=np.float64)
-
-        affine = {k: column(k, d) for k, d in (("theta", 0), ("tx", 0), ("ty", 0), ("shear", 0),
-                                               ("zx", 1), ("zy", 1))}
-        flip_h = np.array([bool(p.get("flip_horizontal", False)) for p in params], dtype=bool)
-        flip_v = np.array([bool(p.get("flip_vertical", False)) for p in params], dtype=bool)
+        affine = {k: columns[k] for k, _ in _AFFINE_DEFAULTS}
+        flip_h, flip_v = columns["flip_horizontal"], columns["flip_vertical"]
         moving = ~((affine["theta"] == 0) & (affine["tx"] == 0) & (affine["ty"] == 0)
                    & (affine["shear"] == 0) & (affine["zx"] == 1) & (affine["zy"] == 1))
-        out = batch
         if moving.any():
             idx = slice(None) if moving.all() else np.nonzero(moving)[0]
             warped = _warp_batch(batch[idx], {k: v[idx] for k, v in affine.items()}, spatial,
@@ -669,27 +738,26 @@ class ImageDataGenerator:
                 out = batch.copy()
                 out[idx] = warped
             flip_h, flip_v = flip_h & ~moving, flip_v & ~moving  # done inside the warp
+        else:
+            out = batch.copy()
         # channel shift, flips and brightness are pointwise or per-image: their order among
         # themselves only matters for brightness, which Keras applies last
-        shifts = [p.get("channel_shift_intensity") for p in params]
-        sel = [i for i, v in enumerate(shifts) if v is not None]
-        if sel:
-            out = out.copy() if out is batch else out
+        shifts = columns["channel_shift_intensity"]
+        sel = np.nonzero(~np.isnan(shifts))[0]
+        if len(sel):
             part = out[sel]
             flat = part.reshape(len(sel), -1)
             bshape = (len(sel),) + (1,) * (part.ndim - 1)
             lo, hi = flat.min(axis=1).reshape(bshape), flat.max(axis=1).reshape(bshape)
-            intensity = np.array([shifts[i] for i in sel]).reshape(bshape)
-            out[sel] = np.clip(part + intensity, lo, hi)
+            out[sel] = np.clip(part + shifts[sel].reshape(bshape), lo, hi)
         for flags, axis in ((flip_h, spatial[1]), (flip_v, spatial[0])):
             if flags.any():
-                out = out.copy() if out is batch else out
                 out[flags] = np.flip(out[flags], axis + 1)
-        sel = [i for i in range(n) if params[i].get("brightness") is not None]
-        if sel:
-            out = out.astype(np.float32) if out is batch else out
-            factors = np.array([params[i]["brightness"] for i in sel])
-            out[sel] = _brightness_batch(out[sel], factors, False, img_channel)
+        factors = columns["brightness"]
+        sel = np.nonzero(~np.isnan(factors))[0]
+        if len(sel):
+            out = out if out.dtype == np.float32 else out.astype(np.float32)
+            out[sel] = _brightness_batch(out[sel], factors[sel], False, img_channel)
         return out
 
     def random_transform(self, x: np.ndarray, seed: Optional[int] = None) -> np.ndarray:
@@ -698,8 +766,8 @@ class ImageDataGenerator:
         return self.apply_transform(x, params)
 
     def _random_transform_batch(self, batch: np.ndarray) -> np.ndarray:
-        params = [self.get_random_transform(batch.shape[1:]) for _ in range(len(batch))]
-        return self._apply_transform_batch(batch, params)
+        return self._apply_transform_batch(batch, self._random_columns(len(batch),
+                                                                       batch.shape[1:]))
 
     def fit(self, x, augment: bool = False, rounds: int = 1, seed: Optional[int] = None) -> None:
         """Compute the dataset statistics that featurewise centring/normalisation and ZCA use.
@@ -744,7 +812,8 @@ class ImageDataGenerator:
             self.zca_whitening_matrix = (u * s_inv).dot(u.T)
 
     def _transform_and_standardize(self, batch: np.ndarray) -> np.ndarray:
-        """The per-batch pipeline of the iterators: random transforms, then `standardize`."""
+        """The per-batch pipeline of the iterators: random transforms, then `standardize`.
+        `batch` is only read (it may be a view of the iterator's data)."""
         batch = self._random_transform_batch(batch)
         if batch.dtype != np.dtype(self.dtype) or not batch.flags.c_contiguous:
             batch = np.ascontiguousarray(batch, dtype=self.dtype)
@@ -927,7 +996,15 @@ class NumpyArrayIterator(Iterator):
         return x[part], (y[part] if y is not None else None), x_misc
 
     def _get_batches_of_transformed_samples(self, index_array):
-        batch_x = self.image_data_generator._transform_and_standardize(self.x[index_array])
+        # the pipeline never writes into its input: a run of consecutive samples (no shuffle)
+        # is passed as a view instead of a copy
+        first = index_array[0] if len(index_array) else 0
+        if len(index_array) and index_array[-1] - first == len(index_array) - 1 \
+                and np.array_equal(index_array, np.arange(first, first + len(index_array))):
+            images = self.x[first:first + len(index_array)]
+        else:
+            images = self.x[index_array]
+        batch_x = self.image_data_generator._transform_and_standardize(images)
         if self.save_to_dir:
             _save_batch(batch_x, index_array, self.data_format, self.save_to_dir,
                         self.save_prefix, self.save_format, int(1e4))
