@@ -201,3 +201,29 @@ def test_mean_tensor_averages_element_wise():
     np.testing.assert_allclose(m.result().numpy(), [2.0, 2.0, 5.0 / 3.0], rtol=1e-6)
     with pytest.raises(ValueError, match="same shape"):
         m.update_state([1.0, 2.0])
+
+
+def test_add_metric_in_call_reports_epoch_means_after_compiled_metrics():
+    from torchkeras_compat.layers import Dense, Input, Layer
+    from torchkeras_compat.models import Model
+
+    class Stats(Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.peak = metrics.Mean(name="peak")  # tracked: a Metric held by the layer
+
+        def call(self, inputs):
+            self.add_metric(K.mean(inputs), name="act_mean")
+            self.add_metric(self.peak(K.max(inputs, axis=-1)))
+            return inputs
+
+    inp = Input(shape=(2,))
+    model = Model(inp, Dense(1, kernel_initializer="ones", use_bias=False)(Stats()(inp)))
+    model.compile("sgd", "mse", metrics=["mae"])
+    x = np.array([[1.0, 3.0], [2.0, 2.0], [0.0, 4.0], [1.0, 1.0]], "float32")
+    logs = model.evaluate(x, np.zeros((4, 1), "float32"), batch_size=2, verbose=0, return_dict=True)
+    assert model.metrics_names == ["loss", "mae", "peak", "act_mean"]
+    assert logs["act_mean"] == pytest.approx(x.mean())
+    assert logs["peak"] == pytest.approx(x.max(axis=1).mean())
+    with pytest.raises(ValueError, match="name"):
+        Stats().add_metric(torch.ones(2))

@@ -256,7 +256,11 @@ class Metric:
 
     def __call__(self, *args, **kwargs) -> Tensor:
         self.update_state(*args, **kwargs)
-        return self.result()
+        result = self.result()
+        if isinstance(result, Tensor):
+            # so that ``layer.add_metric(metric(x))`` reports this metric rather than a mean of it
+            result._metric_obj = self
+        return result
 
     def get_config(self) -> dict:
         return {"name": self.name, "dtype": config.dtype_name(self.dtype)}

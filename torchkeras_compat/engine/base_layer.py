@@ -8,6 +8,7 @@ layouts, masks, losses, configs and the graph nodes that the functional API reco
 import functools
 import inspect
 import re
+import sys
 import threading
 from typing import Callable, List, Optional
 
@@ -51,9 +52,42 @@ class _CallContext(threading.local):
     training: Optional[bool] = None   # the training flag of the enclosing call
     learning_phase: Optional[int] = None  # K.set_learning_phase(); None = not set
     losses: Optional[list] = None     # add_loss() target while a model's forward runs
+    building: bool = False            # a trial call that only builds or finds shapes
+
+
+class building_call:
+    """``with building_call():`` marks calls that only build weights or find output shapes
+    (on zeros or a first batch), so that add_metric() does not count their values."""
+
+    def __enter__(self):
+        self.outer = CALL_CONTEXT.building
+        CALL_CONTEXT.building = True
+        return self
+
+    def __exit__(self, *exc):
+        CALL_CONTEXT.building = self.outer
+        return False
 
 
 CALL_CONTEXT = _CallContext()
+_ANY_LAYER_METRIC = False  # set once some layer holds a metric (add_metric, or an attribute)
+
+
+def _track_metrics(layer, value) -> None:
+    """Note Metric objects held by `layer` (directly or in a list), as tf.keras's Layer does."""
+    global _ANY_LAYER_METRIC
+    metrics_mod = sys.modules.get(__name__.rsplit(".", 2)[0] + ".metrics")
+    if metrics_mod is None:  # not imported yet: no Metric exists
+        return
+    items = value if isinstance(value, (list, tuple)) else (value,)
+    found = [v for v in items if isinstance(v, metrics_mod.Metric)]
+    if not found:
+        return
+    tracked = layer.__dict__.setdefault("_metrics", [])
+    for metric in found:
+        if not any(metric is m for m in tracked):
+            tracked.append(metric)
+    _ANY_LAYER_METRIC = True
 
 
 class TensorShape(tuple):
@@ -245,6 +279,7 @@ class Layer(nn.Module):
         if (isinstance(value, (list, tuple)) and value and all(isinstance(v, nn.Module) for v in value)
                 and not name.startswith("_")):
             self.add_module(f"{name}_tracked", nn.ModuleList(value))
+        _track_metrics(self, value)
         super().__setattr__(name, value)
 
     @property
@@ -527,9 +562,48 @@ class Layer(nn.Module):
     def add_update(self, updates, inputs=None) -> None:
         """Accepted for Keras 2 code: torch applies in-place updates when they run."""
 
-    def add_metric(self, value, name=None, aggregation=None):
-        raise NotImplementedError(f"Layer {self.name}: add_metric() is not supported yet; "
-                                  "pass the metric to compile(metrics=...) instead.")
+    def add_metric(self, value, name=None, **kwargs) -> None:
+        """Report ``value`` (a tensor computed in ``call``) as a metric named `name`: its running
+        mean over the epoch appears in fit/evaluate logs after the compiled metrics, as Keras 2.
+
+        ``value`` may also be what a Metric object returned when called (its name is then used).
+        ``aggregation`` is accepted for Keras 2 code; the values are always averaged.
+        """
+        unknown = [k for k in kwargs if k != "aggregation"]
+        if unknown:
+            raise TypeError(f"Layer {self.name}: add_metric() got unknown keyword arguments "
+                            f"{unknown}. Expected `aggregation`.")
+        if flatten_keras_tensors(value):
+            raise NotImplementedError(
+                f"Layer {self.name}: add_metric() with a symbolic tensor is not supported; call "
+                "add_metric(value, name=...) inside a layer's call() instead.")
+        metric_obj = getattr(value, "_metric_obj", None)
+        if metric_obj is not None:
+            name = metric_obj.name
+        elif name is None:
+            raise ValueError("Please provide a name for your metric like "
+                             "`self.add_metric(tf.reduce_sum(inputs), name='mean_activation')`")
+        metric = next((m for m in self.__dict__.get("_metrics", ()) if m.name == name), None)
+        if metric is None:
+            from .. import metrics as metrics_mod
+            metric = metric_obj if metric_obj is not None else metrics_mod.Mean(name=name)
+            _track_metrics(self, metric)
+        if metric_obj is None and not CALL_CONTEXT.building:  # a Metric's own result is counted
+            with torch.no_grad():
+                metric.update_state(value.detach() if isinstance(value, torch.Tensor) else value)
+
+    def _metrics_added_in_calls(self) -> list:
+        """The metrics of this layer and the layers inside it (each once): those `add_metric` made
+        and Metric objects set as attributes (``self.tracker = Mean()``), as tf.keras tracks them."""
+        if not _ANY_LAYER_METRIC:  # the usual case: no layer walk on every batch's logs
+            return []
+        out, seen = [], set()
+        for layer in [self, *self._flatten_layers()]:
+            for metric in layer.__dict__.get("_metrics", ()):
+                if id(metric) not in seen:
+                    seen.add(id(metric))
+                    out.append(metric)
+        return out
 
     @property
     def losses(self) -> list:
@@ -800,7 +874,7 @@ def infer_output_signature(layer: Layer, inputs, kwargs):
         trial_kwargs = {k: _trial_tensors(v, size, device) for k, v in call_kwargs.items()}
         if accepts_training:
             trial_kwargs.setdefault("training", False)
-        with torch.no_grad():
+        with torch.no_grad(), building_call():
             try:
                 out = layer.call(trial, *[_trial_tensors(a, size, device) for a in extra], **trial_kwargs)
             except Exception as e:

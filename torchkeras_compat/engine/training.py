@@ -17,7 +17,7 @@ import torch
 from .. import legacy
 from ..backend import config
 from . import data_adapter
-from .base_layer import CALL_CONTEXT, Layer, unique_name
+from .base_layer import CALL_CONTEXT, Layer, building_call, unique_name
 from .compile_utils import LossesContainer, MetricsContainer, metric_name
 
 
@@ -90,6 +90,11 @@ class Model(Layer):
 
     @property
     def metrics(self) -> list:
+        # As tf.keras 2: the compiled ones (once a train/test step built them), then those that
+        # layers made with add_metric()
+        return self._compiled_metric_objects() + self._metrics_added_in_calls()
+
+    def _compiled_metric_objects(self) -> list:
         # As tf.keras 2: empty until the first train/test step has built the metrics.
         if self.compiled_loss is None or self.compiled_metrics is None or not self.compiled_metrics.built:
             return []
@@ -284,7 +289,8 @@ class Model(Layer):
 
     def _prepare_training(self, x_list=None) -> None:
         if x_list is not None and not self._is_graph_network:
-            with torch.no_grad():  # a subclassed model creates its sublayers' weights on first call
+            # a subclassed model creates its sublayers' weights on first call
+            with torch.no_grad(), building_call():
                 self._forward(x_list, training=False)
         params = [w.param for w in self.trainable_weights if w.param.requires_grad]
         self.optimizer.build(params)
