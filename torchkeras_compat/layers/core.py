@@ -428,3 +428,15 @@ class Rescaling(Layer):
         config = super().get_config()
         config.update({"scale": self.scale, "offset": self.offset})
         return config
+
+
+_MOVED_FROM_CORE = ("SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D")
+
+
+def __getattr__(name: str):
+    # Keras 2 defined the spatial dropouts in keras.layers.core (`from keras.layers.core import
+    # SpatialDropout2D`); they live in noise.py here, looked up lazily (noise imports this module)
+    if name in _MOVED_FROM_CORE:
+        from . import noise
+        return getattr(noise, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
