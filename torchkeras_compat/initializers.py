@@ -131,13 +131,17 @@ class RandomNormal(_Seeded):
 
 @registry.register("initializer", "random_uniform", "uniform")
 class RandomUniform(_Seeded):
-    """Uniform distribution on ``[minval, maxval)``."""
+    """Uniform distribution on ``[minval, maxval)``; integer dtypes draw integers in that range."""
 
     def __init__(self, minval: float = -0.05, maxval: float = 0.05, seed: Optional[int] = None):
         super().__init__(seed)
         self.minval, self.maxval = minval, maxval
 
     def __call__(self, shape, dtype=None, **kwargs) -> Tensor:
+        dt = config.torch_dtype(dtype)
+        if not dt.is_floating_point and dt != torch.bool:
+            return torch.randint(int(self.minval), int(self.maxval), _shape(shape), dtype=dt,
+                                 generator=self._generator())
         out = torch.empty(_shape(shape), dtype=_float_dtype(dtype, "RandomUniform"))
         return out.uniform_(self.minval, self.maxval, generator=self._generator())
 

@@ -85,4 +85,24 @@ def _():
     report("layers.conv_std_ok", bool(0.7 < c.get_weights()[0].std() / np.sqrt(1 / 36) < 1.3))
 
 
+@sub("more")
+def _():
+    for n in ("normal", "uniform", "zero", "one", "identity", "orthogonal", "constant", "variance_scaling"):
+        o = I.get(n)
+        report("more.get." + n, [type(o).__name__, o.get_config()])
+    report("more.serialize", I.serialize(I.VarianceScaling(scale=2.0, mode="fan_avg")))
+    report("more.constant_list", num(K.eval(I.Constant([1.0, 2.0, 3.0])((3,)))), rule="close")
+    w = num(K.eval(I.RandomUniform(0, 10, seed=1)((50,), dtype="int32")))
+    report("more.int_uniform", [str(w.dtype), bool(w.min() >= 0), bool(w.max() < 10)])
+    report("more.float64", str(num(K.eval(I.RandomNormal()((2,), dtype="float64"))).dtype))
+    g = I.GlorotUniform(seed=5)
+    report("more.seeded_calls_repeat", bool(np.allclose(num(K.eval(g((4, 4)))), num(K.eval(g((4, 4)))))))
+    for key, kw in (("mode", dict(mode="bad")), ("distribution", dict(distribution="bad")), ("scale", dict(scale=-1.0))):
+        try:
+            I.VarianceScaling(**kw)
+            report("more.bad_" + key, None)
+        except ValueError:
+            report("more.bad_" + key, "ValueError")
+
+
 finish()
