@@ -8,11 +8,14 @@ from ..engine import registry
 from . import legacy, schedules  # noqa: F401
 from ._algorithms import SGD, Adadelta, Adagrad, Adam, Adamax, AdamW, Ftrl, Nadam, RMSprop
 from ._base import Optimizer
+from .adafactor import Adafactor
+from .lion import Lion
 
 # Keras 2.0-2.2 spellings
 sgd, rmsprop, adagrad, adadelta, adam, adamax, nadam = SGD, RMSprop, Adagrad, Adadelta, Adam, Adamax, Nadam
 
 __all__ = ["Optimizer", "SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "Adamax", "Nadam", "Ftrl", "AdamW",
+           "Adafactor", "Lion",
            "get", "serialize", "deserialize", "legacy", "schedules"]
 
 

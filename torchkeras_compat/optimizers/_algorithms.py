@@ -248,6 +248,13 @@ class AdamW(Adam):
     """Adam with decoupled weight decay (Loshchilov & Hutter, 2019), as tf.keras 2.11+'s AdamW:
     before each update ``w -= w * weight_decay * lr``, then the Adam step."""
 
+    _current_only = True
+
+    @property
+    def _slot_groups(self):
+        # tf.keras 2.11+'s AdamW makes m and v per variable, then (amsgrad) every vhat
+        return (("m", "v"), ("vhat",)) if self.amsgrad else (("m", "v"),)
+
     def __init__(self, learning_rate=0.001, weight_decay: float = 0.004, beta_1: float = 0.9,
                  beta_2: float = 0.999, epsilon: Optional[float] = 1e-7, amsgrad: bool = False,
                  name: str = "AdamW", **kwargs):
@@ -399,17 +406,11 @@ class Ftrl(Optimizer):
         super().__init__(name=name, learning_rate=learning_rate, **kwargs)
 
     _slot_names = ("accumulator", "linear")
+    _slot_groups = (("accumulator", "linear"),)  # Keras makes both slots of a parameter together
 
     def _create_slots(self, params):
         self._slots["accumulator"] = [torch.full_like(p, self.initial_accumulator_value) for p in params]
         self._slots["linear"] = [torch.zeros_like(p) for p in params]
-
-    def _layout(self) -> List[tuple]:
-        # Keras creates both slots of one parameter before the next parameter's
-        out = [("iter", None)]
-        for i in range(len(self._slots.get("accumulator", []))):
-            out += [("accumulator", i), ("linear", i)]
-        return out
 
     def _apply(self, indices, params, grads, lr, t):
         power = float(self.learning_rate_power)

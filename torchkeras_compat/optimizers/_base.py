@@ -115,6 +115,10 @@ class Optimizer:
     """
 
     _slot_names: Sequence[str] = ()
+    # Optimizers that exist only among tf.keras 2.11+'s (AdamW, Adafactor, Lion) show their
+    # variables as those do: ``iteration:0``, then the slots of each parameter in turn, named
+    # ``<optimizer>/<slot>/<parameter>:0``; they are saved with those names and configs.
+    _current_only = False
     decay = Hyperparameter()
 
     def __init__(self, name: Optional[str] = None, learning_rate=0.001, decay: float = 0.0,
@@ -222,19 +226,29 @@ class Optimizer:
         slot = self._slots[name]
         return [slot[i] for i in indices]
 
+    @property
+    def _slot_groups(self) -> Sequence[Sequence[str]]:
+        """The slots Keras creates together for one parameter before going on to the next:
+        tf.keras's legacy optimizers make one slot for every parameter, then the next slot;
+        the 2.11+ ones make all the slots of a parameter together."""
+        if self._current_only:
+            return (tuple(self._slot_names),)
+        return tuple((name,) for name in self._slot_names)
+
     def _layout(self) -> List[tuple]:
-        """The optimizer's weights in Keras 2's order, as ``(name, param index or None)``:
-        ``('iter', None)``, then each slot for every parameter (all first slots, then all
-        second slots, ...), as tf.keras's legacy optimizers create them."""
-        out = [("iter", None)]
-        for name in self._slot_names:
-            if name in self._slots:
-                out.extend((name, i) for i in range(len(self._slots[name])))
+        """The optimizer's variables in Keras's order, as ``(name, param index or None)``: the
+        iteration count, then the slots group by group (see ``_slot_groups``). A parameter
+        without some slot (``None`` in ``_slots``) is skipped for that slot."""
+        out = [("iteration" if self._current_only else "iter", None)]
+        for group in self._slot_groups:
+            for i in range(len(self._params)):
+                out.extend((name, i) for name in group
+                           if name in self._slots and self._slots[name][i] is not None)
         return out
 
     def _variable(self, name: str, index: Optional[int]) -> Tensor:
         if index is None:
-            return self.iterations if name == "iter" else getattr(self, name)
+            return self.iterations if name in ("iter", "iteration") else getattr(self, name)
         return self._slots[name][index]
 
     def _param_names(self) -> List[str]:
@@ -250,9 +264,9 @@ class Optimizer:
         return True
 
     def variables(self) -> List[OptimizerVariable]:
-        """The optimizer's variables in Keras 2's order: iterations, then each slot for every
-        parameter, each in its parameter's Keras layout and named as tf.keras's legacy
-        optimizers name them (``Adam/iter:0``, ``Adam/conv2d/kernel/m:0``...)."""
+        """The optimizer's variables in Keras's order (see ``_layout``), each slot in its
+        parameter's Keras layout, named as tf.keras names them (``Adam/iter:0``,
+        ``Adam/conv2d/kernel/m:0``...; the 2.11+-only optimizers ``AdamW/m/conv2d/kernel:0``)."""
         names = self.weight_names(self._param_names())
         out = []
         for name, (slot, i) in zip(names, self._layout()):
@@ -263,7 +277,7 @@ class Optimizer:
         return out
 
     def weight_names(self, param_names: Optional[Sequence[str]] = None) -> List[str]:
-        """Keras 2's names of `variables()` (as in an h5 file's ``optimizer_weights``), given the
+        """Keras's names of `variables()` (as in an h5 file's ``optimizer_weights``), given the
         Keras names of the parameters ``build`` got, e.g. ``'dense/kernel:0'`` (by default the
         names of their weight handles): ``['Adam/iter:0', 'Adam/dense/kernel/m:0', ...]``."""
         if param_names is None:
@@ -272,6 +286,9 @@ class Optimizer:
             raise ValueError(f"{type(self).__name__}.weight_names: got {len(param_names)} names for "
                              f"{len(self._params)} parameters.")
         bases = [n[:-2] if n.endswith(":0") else n for n in param_names]
+        if self._current_only:  # tf.keras 2.11+: 'iteration:0', 'AdamW/m/dense/kernel:0'
+            return [f"{name}:0" if i is None else f"{self._name}/{name}/{bases[i]}:0"
+                    for name, i in self._layout()]
         return [f"{self._name}/{name}:0" if i is None else f"{self._name}/{bases[i]}/{name}:0"
                 for name, i in self._layout()]
 

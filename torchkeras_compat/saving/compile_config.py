@@ -4,7 +4,8 @@ tf.keras 2.21 writes ``{"loss", "metrics", "weighted_metrics", "loss_weights", "
 (Keras 2.0-2.2 also ``sample_weight_mode``). Optimizers are written as tf.keras *legacy*
 optimizers (a config without ``is_legacy_optimizer``), whose update formulas and weight order are the ones
 used here, so tf.keras restores their state too. Reading accepts tf.keras 2.11+'s new optimizers
-(``"Custom>Adam"``, interleaved slot order) and Keras 1/2.0 configs.
+(``"Custom>Adam"``, interleaved slot order) and Keras 1/2.0 configs. AdamW, Adafactor and Lion,
+which exist only among the 2.11+ optimizers, are written and read as tf.keras writes them.
 """
 import inspect
 import warnings
@@ -46,6 +47,11 @@ def _metrics_arg(container, output_names, attr: str):
 
 
 def optimizer_config(optimizer) -> dict:
+    if getattr(optimizer, "_current_only", False):
+        # AdamW, Adafactor, Lion exist only among tf.keras 2.11+'s optimizers: written as that
+        # Keras writes them ("Custom>AdamW"), with their variables in its order
+        from .. import optimizers
+        return optimizers.serialize(optimizer)
     # No "is_legacy_optimizer" key: tf.keras then builds its legacy optimizer, whose formulas
     # and state layout are the ones used here.
     config = dict(optimizer.get_config())
@@ -126,7 +132,8 @@ def _per_output_metrics(value, output_names):
 
 
 # tf.keras 2.11+ and Keras 3 optimizer arguments with no effect at their default values
-_NEW_OPTIMIZER_ONLY = {"weight_decay": None, "use_ema": False, "ema_momentum": None,
+# (weight_decay is implemented here, and passed on)
+_NEW_OPTIMIZER_ONLY = {"use_ema": False, "ema_momentum": None,
                        "ema_overwrite_frequency": None, "jit_compile": None,
                        "loss_scale_factor": None, "gradient_accumulation_steps": None}
 
@@ -141,8 +148,7 @@ def deserialize_optimizer(spec: dict, custom_objects: Optional[dict] = None):
     for key in _NEW_OPTIMIZER_ONLY:
         if key in config:
             value = config.pop(key)
-            if value not in (None, False) and key in ("weight_decay", "use_ema",
-                                                       "gradient_accumulation_steps"):
+            if value not in (None, False) and key in ("use_ema", "gradient_accumulation_steps"):
                 warnings.warn(f"The saved {class_name} optimizer uses {key}={value!r}, which the "
                               "Keras 2 legacy optimizers here do not implement; it is ignored.")
     for key in [k for k, v in config.items() if v is None and k in ("clipnorm", "clipvalue", "global_clipnorm")]:
@@ -178,6 +184,20 @@ def _to_legacy_order(values, n_params):
     return [values[0]] + [rest[p * slots + s] for s in range(slots) for p in range(n_params)]
 
 
+def _grouped_to_optimizer_order(optimizer, values):
+    """Values grouped slot by slot (m0, m1..., v0, v1..., as ``.keras`` state reaches
+    ``restore_optimizer_state``) -> the order of an optimizer that shows its variables
+    parameter by parameter (tf.keras 2.11+'s AdamW, Adafactor, Lion)."""
+    layout = optimizer._layout()
+    present = set(layout[1:])
+    grouped = [layout[0]] + [(name, i) for name in optimizer._slot_names
+                             for i in range(len(optimizer._params)) if (name, i) in present]
+    if len(values) != len(grouped):
+        return values  # the shape check that follows reports the mismatch
+    position = {entry: k for k, entry in enumerate(grouped)}
+    return [values[position[entry]] for entry in layout]
+
+
 def _from_keras22_layout(values, current):
     """Keras 2.0-2.2 layouts: Adam also stored one (1,)-shaped ``vhat`` per parameter when
     amsgrad was off, and some optimizers (RMSprop, Adagrad, Adadelta) stored no iteration count."""
@@ -208,7 +228,11 @@ def restore_optimizer_state(model, values, names=None) -> bool:
                       f"({e}); the model starts with a freshly initialized optimizer.")
         return False
     values = [np.asarray(v) for v in values]
-    if names and names[0].split("/")[-1] == "iteration:0":
+    per_variable = bool(names) and names[0].split("/")[-1] == "iteration:0"  # tf.keras 2.11+
+    if getattr(optimizer, "_current_only", False):
+        if not per_variable:
+            values = _grouped_to_optimizer_order(optimizer, values)
+    elif per_variable:
         values = _to_legacy_order(values, len(getattr(optimizer, "_params", [])))
     values = _from_keras22_layout(values, current)
     if len(values) != len(current) or any(np.shape(a) != np.shape(b) for a, b in zip(values, current)):
