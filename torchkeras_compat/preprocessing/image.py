@@ -58,6 +58,17 @@ def _is_identity(theta, tx, ty, shear, zx, zy) -> bool:
 _CHUNK_BYTES = 16 << 20
 
 
+def _empty(shape: tuple, dtype, device):
+    """An uninitialised torch tensor. On the CPU its memory comes from numpy, which asks the
+    kernel for huge pages: first-touching fresh torch memory page-faults 4 KB at a time."""
+    import torch
+
+    if device.type == "cpu":
+        np_dtype = np.float64 if dtype == torch.float64 else np.float32
+        return torch.from_numpy(np.empty(shape, dtype=np_dtype))
+    return torch.empty(shape, dtype=dtype, device=device)
+
+
 def _sampling_grid(matrix: np.ndarray, offset: np.ndarray, extents: Tuple[int, int],
                    fill_mode: str, order: int, dtype, device):
     """`grid_sample`'s grid for ``source = matrix @ (row, col) + offset``, with scipy's fill
@@ -79,22 +90,20 @@ def _sampling_grid(matrix: np.ndarray, offset: np.ndarray, extents: Tuple[int, i
     size = np.array([w, h], dtype=np.float64)[:, None, None, None]
     scale, shift = 2.0 / size, 1.0 / size - 1.0  # pixel p -> (p + 0.5) * 2 / n - 1
     # 'nearest' with bilinear sampling needs only clamping, which is grid_sample's border
-    # padding: normalise inside the exact float64 parts. Other modes remap pixel coordinates.
+    # padding: normalise the float64 parts directly. Other modes remap pixel coordinates.
     direct = fill_mode == "nearest" and order == 1
     # The grid is separable: a part from the output row (with the offset) plus a part from the
-    # output column, each exact in float64, summed and rounded once. It is built as two planes
+    # output column, each computed in float64 and rounded to the working precision, then
+    # summed (within a few float32 ulps of the exact value). It is built as two planes
     # (source column, source row) and handed to grid_sample as a (B, H, W, 2) view.
     m, o = matrix[:, ::-1].transpose(1, 0, 2), offset[:, ::-1].T  # (2, B, 2), (2, B)
     rows = m[:, :, None, None, 0] * np.arange(h, dtype=np.float64)[:, None] + o[:, :, None, None]
     cols = m[:, :, None, None, 1] * np.arange(w, dtype=np.float64)
     if direct:
         rows, cols = rows * scale + shift, cols * scale
-    if device.type == "cpu":
-        planes = np.empty((2, len(matrix), h, w), dtype=torch.empty(0, dtype=dtype).numpy().dtype)
-        np.add(rows, cols, out=planes, casting="same_kind")
-        planes = torch.from_numpy(planes)
-    else:
-        planes = (torch.from_numpy(rows).to(device) + torch.from_numpy(cols).to(device)).to(dtype)
+    planes = _empty((2, len(matrix), h, w), dtype, device)
+    torch.add(torch.from_numpy(rows).to(device, dtype), torch.from_numpy(cols).to(device, dtype),
+              out=planes)
     grid = planes.permute(1, 2, 3, 0)
     if direct:
         return grid, None
@@ -111,7 +120,8 @@ def _sampling_grid(matrix: np.ndarray, offset: np.ndarray, extents: Tuple[int, i
         src_c.copy_(_map_coordinates(src_c, w, fill_mode))
     if order == 0:
         planes.add_(0.5).floor_()
-    planes.mul_(torch.from_numpy(scale).to(device, dtype)).add_(torch.from_numpy(shift).to(device, dtype))
+    planes.mul_(torch.from_numpy(scale).to(device, dtype))
+    planes.add_(torch.from_numpy(shift).to(device, dtype))
     return grid, outside
 
 
