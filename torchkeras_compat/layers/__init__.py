@@ -30,6 +30,7 @@ from .noise import (AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout
 from .advanced_activations import ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU
 from .preprocessing import (CenterCrop, Normalization, RandomContrast, RandomCrop, RandomFlip,
                             RandomRotation, RandomTranslation, RandomZoom, Resizing)
+from .lookup import CategoryEncoding, Discretization, IntegerLookup, StringLookup, TextVectorization
 from . import experimental  # noqa: E402  keras.layers.experimental.preprocessing (TF 2.2-2.5 path)
 
 

@@ -1,8 +1,10 @@
 """``keras.layers.experimental.preprocessing``: the preprocessing layers under their TF 2.2-2.5
 path (the same classes as ``keras.layers``)."""
 from ..core import Rescaling
+from ..lookup import CategoryEncoding, Discretization, IntegerLookup, StringLookup, TextVectorization
 from ..preprocessing import (CenterCrop, Normalization, RandomContrast, RandomCrop, RandomFlip,
                              RandomRotation, RandomTranslation, RandomZoom, Resizing)
 
-__all__ = ["CenterCrop", "Normalization", "RandomContrast", "RandomCrop", "RandomFlip", "RandomRotation",
+__all__ = ["CategoryEncoding", "Discretization", "IntegerLookup", "StringLookup", "TextVectorization",
+           "CenterCrop", "Normalization", "RandomContrast", "RandomCrop", "RandomFlip", "RandomRotation",
            "RandomTranslation", "RandomZoom", "Rescaling", "Resizing"]
