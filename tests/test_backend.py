@@ -135,3 +135,19 @@ def test_conv2d_transpose_checks_output_shape():
     assert tuple(K.conv2d_transpose(x, k, (1, 8, 8, 5), strides=(2, 2), padding="same").shape) == (1, 8, 8, 5)
     with pytest.raises(ValueError, match="output_shape"):
         K.conv2d_transpose(x, k, (1, 12, 12, 5), strides=(2, 2), padding="same")
+
+
+def test_keras_dtype_rules_of_variables_and_means():
+    assert K.dtype(K.variable(np.array([1, 2]))) == "float32"
+    assert K.dtype(K.zeros((2,), dtype="int32")) == "int32"
+    assert K.eval(K.mean(K.constant([1, 2, 4], dtype="int32"))).tolist() == 2  # truncated, int32
+    assert K.eval(K.mean(K.constant([[1, 2], [4, 7]], dtype="int32"), axis=0)).tolist() == [2, 4]
+    assert float(K.eval(K.mean(K.greater(K.constant([1.0, -1.0, 2.0]), 0.0)))) == pytest.approx(2 / 3)
+
+
+def test_cross_entropies_of_softmax_and_sigmoid_outputs_use_their_logits():
+    z = K.constant([[20.0, -20.0, 0.0]])
+    y = K.constant([[0.0, 1.0, 0.0]])
+    # from the logits: 40 nats, not the -log(epsilon) = 16.1 that clipped probabilities give
+    assert float(K.eval(K.categorical_crossentropy(y, K.softmax(z)))[0]) == pytest.approx(40.0, rel=1e-5)
+    assert float(K.eval(K.binary_crossentropy(y, K.sigmoid(z)))[0, 0]) == pytest.approx(20.0, rel=1e-5)

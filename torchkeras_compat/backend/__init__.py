@@ -125,10 +125,9 @@ def is_keras_tensor(x) -> bool:
 
 
 def variable(value, dtype=None, name=None, constraint=None) -> torch.nn.Parameter:
-    """A trainable tensor (a torch Parameter) holding ``value``."""
-    is_float = value.is_floating_point() if torch.is_tensor(value) else \
-        np.issubdtype(np.asarray(value).dtype, np.floating)
-    t = _t(value, dtype or (floatx() if is_float else None))
+    """A trainable tensor (a torch Parameter) holding ``value``, of dtype `dtype` (default
+    floatx(), also for integer values, as Keras)."""
+    t = _t(value, dtype or floatx())
     p = torch.nn.Parameter(t.clone(), requires_grad=t.is_floating_point())
     if name is not None:
         p._keras_name = name
@@ -238,16 +237,16 @@ def placeholder(shape=None, ndim=None, dtype=None, sparse=False, name=None):
 
 # ---------------------------------------------------------------- creation
 def zeros(shape, dtype=None, name=None):
-    return variable(torch.zeros(tuple(shape), dtype=torch_dtype(dtype), device=get_device()))
+    return variable(torch.zeros(tuple(shape), dtype=torch_dtype(dtype), device=get_device()), dtype=dtype)
 
 
 def ones(shape, dtype=None, name=None):
-    return variable(torch.ones(tuple(shape), dtype=torch_dtype(dtype), device=get_device()))
+    return variable(torch.ones(tuple(shape), dtype=torch_dtype(dtype), device=get_device()), dtype=dtype)
 
 
 def eye(size, dtype=None, name=None):
     n, m = (size, size) if isinstance(size, int) else size
-    return variable(torch.eye(n, m, dtype=torch_dtype(dtype), device=get_device()))
+    return variable(torch.eye(n, m, dtype=torch_dtype(dtype), device=get_device()), dtype=dtype)
 
 
 def zeros_like(x, dtype=None, name=None):
@@ -327,10 +326,17 @@ def sum(x, axis=None, keepdims=False):  # noqa: A001
 
 
 def mean(x, axis=None, keepdims=False):
+    """Mean over `axis` (all axes when None); booleans are averaged as floatx, integers keep
+    their dtype (the quotient truncated), as Keras's ``K.mean``."""
     x = _t(x)
-    if not x.is_floating_point():
+    dims = _axis(axis) if axis is not None else tuple(range(x.ndim))
+    if x.dtype == torch.bool:
         x = x.to(torch_dtype())
-    return x.mean() if axis is None and not keepdims else x.mean(dim=_axis(axis) if axis is not None else tuple(range(x.ndim)), keepdim=keepdims)
+    if not x.is_floating_point() and not x.is_complex():
+        total = x.sum(dim=dims, keepdim=keepdims)
+        count = x.numel() // total.numel() if total.numel() else 1
+        return torch.div(total, count, rounding_mode="trunc").to(x.dtype)
+    return x.mean() if axis is None and not keepdims else x.mean(dim=dims, keepdim=keepdims)
 
 
 def max(x, axis=None, keepdims=False):  # noqa: A001
@@ -537,7 +543,15 @@ def relu(x, alpha=0.0, max_value=None, threshold=0.0):
 
 
 def elu(x, alpha=1.0): return F.elu(_t(x), alpha)
-def sigmoid(x): return torch.sigmoid(_t(x))
+def sigmoid(x):
+    """Element-wise sigmoid; remembers its input so a cross-entropy on it uses the logits, as
+    Keras's K.sigmoid does."""
+    from ..activations import _remember_logits
+    x = _t(x)
+    return _remember_logits(torch.sigmoid(x), x)
+
+
+
 def tanh(x): return torch.tanh(_t(x))
 def softplus(x): return F.softplus(_t(x))
 def softsign(x): return F.softsign(_t(x))
@@ -548,7 +562,11 @@ def hard_sigmoid(x):
 
 
 def softmax(x, axis=-1):
-    return torch.softmax(_t(x), dim=axis)
+    """Softmax over `axis`; remembers its input so a cross-entropy on it uses the logits, as
+    Keras's K.softmax does."""
+    from ..activations import _remember_logits
+    x = _t(x)
+    return _remember_logits(torch.softmax(x, dim=axis), x)
 
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
@@ -562,8 +580,12 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 def binary_crossentropy(target, output, from_logits=False):
-    """Elementwise binary crossentropy (no mean over the last axis), as K.binary_crossentropy."""
+    """Elementwise binary crossentropy (no mean over the last axis), as K.binary_crossentropy.
+    On a sigmoid's output (K.sigmoid, activations.sigmoid) its logits are used, as Keras does."""
+    logits = None if from_logits else getattr(output, "_keras_logits", None)
     target, output = _t(target), _t(output)
+    if logits is not None:
+        output, from_logits = logits, True
     if from_logits:
         return F.binary_cross_entropy_with_logits(output, target, reduction="none")
     eps = epsilon()
