@@ -1,13 +1,15 @@
 """Sequence preprocessing (``keras.preprocessing.sequence``): padding, time-series windows,
 skip-gram pairs and word sampling tables, with Keras 2's exact semantics.
 
-``pad_sequences`` is vectorised: the sequences are flattened once and scattered into the
-output with numpy fancy indexing instead of one numpy conversion per sequence.
+``pad_sequences`` gives Keras 2's result byte for byte, but instead of one numpy conversion
+per sequence it converts all kept steps in one call and scatters them into the output with
+one boolean mask. Inputs the fast paths cannot vouch for (unusual sequence types, nested or
+odd elements, invalid options) take the per-sequence path, which raises Keras's errors.
 """
 import json
 import random
 from itertools import chain, islice
-from typing import List, Optional, Sequence as SequenceT, Tuple
+from typing import Iterator, List, Optional, Sequence as SequenceT, Tuple
 
 import numpy as np
 
@@ -15,74 +17,11 @@ from torchkeras_compat.utils.data_utils import Sequence
 
 __all__ = ["pad_sequences", "TimeseriesGenerator", "skipgrams", "make_sampling_table"]
 
-
-def _lengths_and_sample_shape(sequences) -> Tuple[List[int], tuple]:
-    """Length of every sequence, and the shape of one step, taken from the first non-empty one."""
-    try:
-        lengths = list(map(len, sequences))
-    except TypeError:
-        for x in sequences:  # find the culprit for the message
-            if not hasattr(x, "__len__"):
-                raise ValueError("`sequences` must be a list of iterables. "
-                                 f"Found non-iterable: {x}") from None
-        raise
-    sample_shape = ()
-    for x, n in zip(sequences, lengths):
-        if n:
-            first = x[0] if not isinstance(x, str) else x
-            sample_shape = np.shape(first) if not isinstance(first, str) else ()
-            break
-    return lengths, tuple(sample_shape)
-
-
-def _check_value_dtype(value, dtype) -> None:
-    is_str_dtype = np.issubdtype(np.dtype(dtype), np.str_) if dtype is not object else False
-    if isinstance(value, str) and dtype != object and not is_str_dtype:
-        raise ValueError(f"`dtype` {dtype} is not compatible with `value`'s type: {type(value)}\n"
-                         "You should set `dtype=object` for variable length strings.")
-
-
-def _kept_values(sequences, lengths, kept, maxlen: int, truncating: str, dtype) -> np.ndarray:
-    """The steps that survive truncation, all sequences in order, as one 1-D array of `dtype`
-    (the same casts as `np.asarray(seq, dtype)`); steps cut off are never converted.
-
-    `kept` is the number of steps kept per sequence (an int array).
-    """
-    total = int(kept.sum())
-    if all(isinstance(q, np.ndarray) for q in sequences):
-        parts = ([q[-maxlen:] for q in sequences] if truncating == "pre"
-                 else [q[:maxlen] for q in sequences])  # views
-        try:
-            return np.concatenate(parts).astype(dtype, copy=False)
-        except ValueError as e:
-            raise ValueError(f"pad_sequences: the sequences must all be 1-D like the first "
-                             f"non-empty one ({e}).") from None
-
-    def lazy_parts():
-        # skip the cut steps lazily instead of copying lists
-        for q, n in zip(sequences, lengths):
-            if hasattr(q, "tolist"):
-                q = q.tolist()
-            if n <= maxlen:
-                yield q
-            else:
-                yield islice(q, n - maxlen, None) if truncating == "pre" else islice(q, maxlen)
-
-    if np.dtype(dtype).kind in "biuf":
-        try:  # numbers straight from the lists into the array: no intermediate list
-            return np.fromiter(chain.from_iterable(lazy_parts()), dtype=dtype, count=total)
-        except (ValueError, TypeError):
-            pass  # fall through for the error message (or the odd input np.array accepts)
-    flat = list(chain.from_iterable(lazy_parts()))
-    try:
-        values = np.array(flat, dtype=dtype)
-    except (ValueError, TypeError) as e:
-        raise ValueError(f"pad_sequences: the sequences hold values that cannot be converted to "
-                         f"dtype {dtype!r} ({e}). For strings pass `dtype=object`.") from None
-    if values.ndim != 1 or values.shape[0] != total:
-        raise ValueError("pad_sequences: every step must be a scalar like the first non-empty "
-                         "sequence's steps; found nested sequences of a different shape.")
-    return values
+# Sequence types whose `len`, slicing and iteration agree, so the fast paths may use any of them.
+_PLAIN_SEQUENCES = (list, tuple, np.ndarray)
+# Element types numpy's array coercion treats as scalars (never as a nested dimension); numpy's
+# own scalars count too (but not np.void, whose records can unpack).
+_SCALAR_TYPES = frozenset((int, float, complex, bool, str, bytes, type(None)))
 
 
 def pad_sequences(sequences, maxlen: Optional[int] = None, dtype="int32", padding: str = "pre",
@@ -90,8 +29,8 @@ def pad_sequences(sequences, maxlen: Optional[int] = None, dtype="int32", paddin
     """Pad (or cut) sequences to one length.
 
     Args:
-        sequences: list of sequences (lists or arrays of numbers, strings, or of equal-shaped
-            vectors).
+        sequences: list (or array) of sequences: lists, tuples or arrays of numbers or strings,
+            or of equal-shaped vectors.
         maxlen: output length; default the longest sequence.
         dtype: output dtype ('int32' by default, so floats are cut to integers; `object` or a
             numpy str dtype for strings).
@@ -100,65 +39,229 @@ def pad_sequences(sequences, maxlen: Optional[int] = None, dtype="int32", paddin
         value: padding value (a number, or a string with `dtype=object`).
 
     Returns:
-        Array of shape `(len(sequences), maxlen) + step_shape`.
+        Array of shape `(len(sequences), maxlen) + step_shape`, where `step_shape` is the shape
+        of one step of the first non-empty sequence (`()` for sequences of scalars).
+
+    Raises:
+        ValueError: for a non-iterable entry, an unknown `padding`/`truncating`, a string `value`
+            with a non-string `dtype`, or a sequence whose steps differ in shape from the first
+            non-empty sequence's.
     """
     if not hasattr(sequences, "__len__"):
         raise ValueError("`sequences` must be iterable.")
-    if padding not in ("pre", "post"):
-        raise ValueError(f'Padding type "{padding}" not understood')
-    if truncating not in ("pre", "post"):
-        raise ValueError(f'Truncating type "{truncating}" not understood')
     num_samples = len(sequences)
     lengths, sample_shape = _lengths_and_sample_shape(sequences)
     if maxlen is None:
-        maxlen = max(lengths) if lengths else 0
-    maxlen = int(maxlen)
-    _check_value_dtype(value, dtype)
-
-    if sample_shape:
-        x = np.full((num_samples, maxlen) + sample_shape, value, dtype=dtype)
-        return _pad_vectors(x, sequences, lengths, sample_shape, maxlen, dtype, padding, truncating)
-    if not num_samples or not maxlen:
-        return np.full((num_samples, maxlen), value, dtype=dtype)
-    if isinstance(sequences, np.ndarray) and sequences.ndim == 2 and sequences.dtype != object:
-        # one block: every row has the same length
-        block = sequences[:, -maxlen:] if truncating == "pre" else sequences[:, :maxlen]
-        x = np.full((num_samples, maxlen), value, dtype=dtype)
-        if padding == "post":
-            x[:, :block.shape[1]] = block
-        else:
-            x[:, maxlen - block.shape[1]:] = block
+        maxlen = np.max(lengths)  # numpy's own error for an empty list, as in Keras
+    is_str_dtype = np.issubdtype(dtype, np.str_)
+    if isinstance(value, str) and dtype != object and not is_str_dtype:
+        raise ValueError(f"`dtype` {dtype} is not compatible with `value`'s type: {type(value)}\n"
+                         "You should set `dtype=object` for variable length strings.")
+    x = np.full((num_samples, maxlen) + sample_shape, value, dtype=dtype)
+    if _fill_fast(x, sequences, lengths, sample_shape, np.dtype(dtype), padding, truncating):
         return x
-    kept = np.minimum(np.asarray(lengths, dtype=np.int64), maxlen)
-    values = _kept_values(sequences, lengths, kept, maxlen, truncating, dtype)
-    x = np.full((num_samples, maxlen), value, dtype=dtype)
-    # the kept steps fill, in row-major order, exactly the cells this mask selects
+    # the fast path may have written part of x before it declined: start from a fresh one
+    x = np.full((num_samples, maxlen) + sample_shape, value, dtype=dtype)
+    return _fill_one_by_one(x, sequences, maxlen, padding, truncating, dtype)
+
+
+def _lengths_and_sample_shape(sequences) -> Tuple[List[int], tuple]:
+    """Length of every sequence, and the shape of one step of the first non-empty one."""
+    try:
+        lengths = list(map(len, sequences))
+    except TypeError:
+        lengths = None  # some entry has no length: find it below, in Keras's order
+    if lengths is not None:
+        first = next((x for x, n in zip(sequences, lengths) if n), None)
+        if first is None:
+            return lengths, ()
+        try:
+            return lengths, np.asarray(first).shape[1:]
+        except TypeError as e:
+            raise ValueError("`sequences` must be a list of iterables. "
+                             f"Found non-iterable: {str(first)}") from e
+    # Keras checks the entries one by one, taking the step shape at the first non-empty one,
+    # so whichever of "no length" and "cannot convert" comes first is the error raised.
+    lengths, sample_shape, found = [], (), False
+    for x in sequences:
+        try:
+            lengths.append(len(x))
+            if not found and len(x):
+                sample_shape, found = np.asarray(x).shape[1:], True
+        except TypeError as e:
+            raise ValueError("`sequences` must be a list of iterables. "
+                             f"Found non-iterable: {str(x)}") from e
+    return lengths, sample_shape
+
+
+def _fill_one_by_one(x: np.ndarray, sequences, maxlen, padding: str, truncating: str,
+                     dtype) -> np.ndarray:
+    """The reference path: each sequence cut, converted on its own and copied into its row.
+
+    Every input takes this path when the fast ones decline, so it is the one that raises
+    Keras's errors, at the same sequence and in the same order.
+    """
+    sample_shape = x.shape[2:]
+    for idx, s in enumerate(sequences):
+        if not len(s):
+            continue  # empty sequences are skipped before any check, as in Keras
+        if truncating == "pre":
+            kept = s[-maxlen:]
+        elif truncating == "post":
+            kept = s[:maxlen]
+        else:
+            raise ValueError(f'Truncating type "{truncating}" not understood')
+        kept = np.asarray(kept, dtype=dtype)
+        if kept.shape[1:] != sample_shape:
+            raise ValueError(f"Shape of sample {kept.shape[1:]} of sequence at position {idx} "
+                             f"is different from expected shape {sample_shape}")
+        if padding == "post":
+            x[idx, :len(kept)] = kept
+        elif padding == "pre":
+            x[idx, -len(kept):] = kept
+        else:
+            raise ValueError(f'Padding type "{padding}" not understood')
+    return x
+
+
+class _Declined(Exception):
+    """A fast path cannot vouch for Keras's result on this input."""
+
+
+def _fill_fast(x: np.ndarray, sequences, lengths: List[int], sample_shape: tuple, dtype: np.dtype,
+               padding: str, truncating: str) -> bool:
+    """Fill `x` like `_fill_one_by_one` would, in a few whole-array steps.
+
+    The steps are converted to the requested `dtype` (which may be unsized, like 'U'), as Keras
+    converts each sequence, and then assigned into `x`.
+
+    Returns False when the input needs the reference path: options it does not cover, unusual
+    containers or elements, or anything that fails to convert (the reference path then raises
+    the error Keras raises). `x` may then hold partial results.
+    """
+    num_samples, maxlen = x.shape[:2]
+    if (padding not in ("pre", "post") or truncating not in ("pre", "post") or not maxlen
+            or not num_samples):
+        return False  # maxlen=0 follows Keras's s[-0:] quirk on the reference path
+    try:
+        if (type(sequences) is np.ndarray and sequences.ndim >= 2
+                and sequences.dtype != object):
+            _fill_from_block(x, sequences, dtype, padding, truncating)
+            return True
+        containers = set(map(type, sequences))
+        if not containers.issubset(_PLAIN_SEQUENCES):
+            return False
+        kept = np.minimum(np.asarray(lengths, dtype=np.int64), maxlen)
+        if containers == {np.ndarray} and dtype == x.dtype:
+            _fill_from_arrays(x, sequences, lengths, kept.tolist(), padding, truncating)
+            return True
+        values = _kept_steps(sequences, lengths, kept, dtype, sample_shape, truncating)
+    except Exception:  # noqa: BLE001 - any failure: let the reference path raise it exactly
+        return False
+    # The kept steps fill, in row-major order, exactly the cells this mask selects.
     steps = np.arange(maxlen)
     if padding == "pre":
         inside = steps[None, :] >= (maxlen - kept)[:, None]
     else:
         inside = steps[None, :] < kept[:, None]
     x[inside] = values
-    return x
+    return True
 
 
-def _pad_vectors(x, sequences, lengths, sample_shape, maxlen, dtype, padding, truncating):
-    """pad_sequences for sequences of vectors/matrices (steps with a shape)."""
-    for idx, (s, n) in enumerate(zip(sequences, lengths)):
+def _fill_from_arrays(x: np.ndarray, arrays, lengths: List[int], kept: List[int], padding: str,
+                      truncating: str) -> None:
+    """`sequences` are all numpy arrays: lay each kept part and the padding beside it end to
+    end, and let one `concatenate` cast them into `x` (each part with its own cast, exactly
+    `asarray(part, dtype)`, so mixed input dtypes are never promoted together first)."""
+    maxlen = x.shape[1]
+    pad_row = x[0].copy()  # `value` as `np.full` converted it; rows of x are not yet written
+    pads = [pad_row[:n] for n in range(maxlen + 1)]  # one view per padding length
+    parts = []
+    for q, n, kept_n in zip(arrays, lengths, kept):
+        if not n:
+            parts.append(pad_row)  # skipped whatever its shape, as in Keras
+            continue
+        part = q if kept_n == n else (q[n - kept_n:] if truncating == "pre" else q[:kept_n])
+        # (the `_cut` above inlined: this loop runs once per sequence)
+        if kept_n == maxlen:
+            parts.append(part)  # a full row: no padding part (each part costs a copy call)
+        elif padding == "pre":
+            parts += (pads[maxlen - kept_n], part)
+        else:
+            parts += (part, pads[maxlen - kept_n])
+    np.concatenate(parts, axis=0, out=x.reshape((-1,) + x.shape[2:]), casting="unsafe")
+
+
+def _fill_from_block(x: np.ndarray, block: np.ndarray, dtype: np.dtype, padding: str,
+                     truncating: str) -> None:
+    """`sequences` is one array `(num_samples, length) + step_shape`: all rows equally long."""
+    maxlen, length = x.shape[1], block.shape[1]
+    if not length:
+        return  # all sequences empty: nothing to copy
+    kept = block[:, -maxlen:] if truncating == "pre" else block[:, :maxlen]
+    n = kept.shape[1]
+    target = x[:, :n] if padding == "post" else x[:, maxlen - n:]
+    target[...] = kept.astype(dtype, copy=False)
+
+
+def _kept_steps(sequences, lengths: List[int], kept: np.ndarray, dtype: np.dtype,
+                sample_shape: tuple, truncating: str) -> np.ndarray:
+    """Every step that survives truncation, all sequences in order, as one array of `dtype`
+    with shape `(kept.sum(),) + sample_shape`, converted exactly as Keras converts each
+    sequence; raises (or `_Declined`) when that cannot be guaranteed."""
+    total = int(kept.sum())
+    if not sample_shape and dtype.kind in "iufc":
+        # numbers: one pass from the python objects straight into the array. fromiter packs
+        # each element as `np.asarray(list)` does; a nested element fails to pack here
+        # (ragged or wrongly shaped input) and the reference path raises Keras's error.
+        values = np.fromiter(chain.from_iterable(_kept_parts(sequences, lengths, kept, dtype,
+                                                             truncating, sample_shape)),
+                             dtype=dtype, count=total)
+    else:
+        # other dtypes, and steps that are vectors: one `np.array` over all kept steps, which
+        # converts each element as the per-sequence `np.asarray` does; a nested or ragged step
+        # shows up as a wrong shape (or an error) instead of passing unnoticed.
+        if dtype == object and sample_shape:
+            raise _Declined  # object arrays may hold ragged vectors as lists: per row they fail
+        flat = list(chain.from_iterable(_kept_parts(sequences, lengths, kept, dtype, truncating,
+                                                    sample_shape)))
+        if dtype == object and not all(map(_is_scalar_type, set(map(type, flat)))):
+            raise _Declined  # an object array would store a nested list instead of failing
+        values = np.array(flat, dtype=dtype)
+    if values.shape != (total,) + sample_shape:
+        raise _Declined  # a step of another shape than the first sequence's steps
+    return values
+
+
+def _is_scalar_type(t: type) -> bool:
+    return t in _SCALAR_TYPES or (issubclass(t, np.generic) and not issubclass(t, np.void))
+
+
+def _cut(q, n: int, kept_n: int, truncating: str):
+    """The kept part of `q` (a slice, so no copy for arrays and lists' elements untouched)."""
+    if kept_n == n:
+        return q
+    return q[n - kept_n:] if truncating == "pre" else q[:kept_n]
+
+
+def _kept_parts(sequences, lengths: List[int], kept: np.ndarray, dtype: np.dtype,
+                truncating: str, sample_shape: tuple) -> Iterator:
+    """The kept steps of each non-empty sequence, lazily (python lists are not copied)."""
+    ndim = 1 + len(sample_shape)
+    for q, n, kept_n in zip(sequences, lengths, kept.tolist()):
         if not n:
             continue
-        trunc = s[-maxlen:] if truncating == "pre" else s[:maxlen]
-        if not maxlen:
-            continue
-        trunc = np.asarray(trunc, dtype=dtype)
-        if trunc.shape[1:] != sample_shape:
-            raise ValueError(f"Shape of sample {trunc.shape[1:]} of sequence at position {idx} "
-                             f"is different from expected shape {sample_shape}")
-        if padding == "post":
-            x[idx, :len(trunc)] = trunc
+        if type(q) is np.ndarray:
+            if q.ndim != ndim:
+                raise _Declined
+            # an array among lists: Keras's own per-sequence cast, then its elements
+            yield np.asarray(_cut(q, n, kept_n, truncating), dtype=dtype)
+        elif kept_n == n:
+            yield q
+        elif truncating == "pre":
+            yield islice(q, n - kept_n, None)
         else:
-            x[idx, -len(trunc):] = trunc
-    return x
+            yield islice(q, kept_n)
 
 
 class TimeseriesGenerator(Sequence):
