@@ -390,3 +390,18 @@ def test_conv_lstm1d_channels_first_agrees_with_channels_last_and_config_round_t
     np.testing.assert_allclose(np.swapaxes(y_first, -1, -2), y_last, rtol=1e-5, atol=1e-6)
     clone = L.ConvLSTM1D.from_config(last.get_config())
     assert clone.get_config()["kernel_size"] == (3,) and clone.get_config()["strides"] == (1,)
+
+
+def test_constants_reach_the_cell_as_a_list_and_abstract_cells_need_only_state_size():
+    class Cell(keras.layers.AbstractRNNCell):
+        state_size = 2
+
+        def call(self, inputs, states, constants):
+            return states[0] + inputs[:, :2] + constants[0], states[0] + 1
+
+    rnn = RNN(Cell(), return_sequences=True)
+    const = torch.ones(3, 2)
+    out = rnn(torch.zeros(3, 4, 5), constants=const)  # one tensor: the cell still sees [const]
+    assert out.shape == (3, 4, 2)
+    assert out[:, -1].tolist() == [[4.0, 4.0]] * 3  # state t (0..3) + 1 per step
+    assert rnn.compute_output_shape((None, 4, 5)) == (None, 4, 2)  # output_size from state_size

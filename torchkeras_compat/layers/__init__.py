@@ -17,7 +17,7 @@ from .pooling import (AveragePooling1D, AveragePooling2D, AveragePooling3D, AvgP
                       GlobalMaxPool3D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D,
                       MaxPool1D, MaxPool2D, MaxPool3D, MaxPooling1D, MaxPooling2D, MaxPooling3D)
 from .local import LocallyConnected1D, LocallyConnected2D
-from .recurrent import (GRU, LSTM, RNN, CuDNNGRU, CuDNNLSTM, GRUCell, LSTMCell, SimpleRNN,
+from .recurrent import (GRU, LSTM, RNN, AbstractRNNCell, CuDNNGRU, CuDNNLSTM, GRUCell, LSTMCell, SimpleRNN,
                         SimpleRNNCell, StackedRNNCells)
 from .convolutional_recurrent import ConvLSTM1D, ConvLSTM1DCell, ConvLSTM2D, ConvLSTM2DCell
 from .wrappers import Bidirectional, TimeDistributed, Wrapper

@@ -438,6 +438,28 @@ class GRUCell(_GatedCell):
 
 
 @registry.register("layer")
+class AbstractRNNCell(Layer):
+    """Base class for user RNN cells: define ``state_size``, ``output_size`` (properties) and
+    ``call(inputs, states) -> (output, new_states)``; zero initial states come for free."""
+
+    @property
+    def state_size(self):
+        raise NotImplementedError(f"{type(self).__name__} must define the `state_size` property.")
+
+    @property
+    def output_size(self):
+        raise NotImplementedError(f"{type(self).__name__} must define the `output_size` property.")
+
+    def call(self, inputs, states):
+        raise NotImplementedError(f"{type(self).__name__} must define call(inputs, states).")
+
+    def get_initial_state(self, inputs=None, batch_size=None, dtype=None):
+        device = inputs.device if torch.is_tensor(inputs) else self._weight_device()
+        zeros = [torch.zeros(batch_size, s, device=device) for s in _state_sizes(self.state_size)]
+        return _pack_states(self.state_size, zeros)
+
+
+@registry.register("layer")
 class StackedRNNCells(Layer):
     """Several cells run one after another at each time step, as one cell.
 
@@ -552,7 +574,10 @@ def _cell_states(state_size, flat) -> list:
 
 
 def _output_size(cell) -> int:
-    size = getattr(cell, "output_size", None)
+    try:
+        size = getattr(cell, "output_size", None)
+    except NotImplementedError:  # an AbstractRNNCell that only defines state_size
+        size = None
     return int(size) if size is not None else _state_sizes(cell.state_size)[0]
 
 
@@ -780,6 +805,9 @@ class RNN(Layer):
         if self.go_backwards:
             x = x.flip(1)
             mask = mask.flip(1) if mask is not None else None
+        if constants is not None:  # cells read constants[i], as in Keras, even for one tensor
+            constants = [c if torch.is_tensor(c) else torch.as_tensor(np.asarray(c), device=x.device)
+                         for c in _flatten_states(constants)]
         last, seq, final = self._run(x, states, mask, training, constants)
         if self.stateful:
             self._states = [s.detach() for s in final]
