@@ -443,9 +443,11 @@ def _tr_reduce(tf_name: str) -> Callable:
     return tr
 
 
-def _tr_unary(tf_name: str, param: str = "x") -> Callable:
+def _tr_unary(tf_name: str, operator: bool = False) -> Callable:
+    """tf.keras records ``name=None`` for an operator (``-x``, ``abs(x)``), nothing for
+    ``K.abs(x)``/``tf.abs(x)``."""
     def tr(input, *, out=None):  # noqa: A002
-        return tf_name, input, {"name": None} if param == "x" else {}
+        return tf_name, input, {"name": None} if operator else {}
     return tr
 
 
@@ -529,7 +531,6 @@ TORCH_TO_TF: Dict[Callable, Callable] = {
     _T.__gt__: _bin("math.greater"), _T.__ge__: _bin("math.greater_equal"),
     _T.__matmul__: lambda a, b: ("linalg.matmul", a, {"b": _constant(b)}),
     torch.matmul: lambda a, b, *, out=None: ("linalg.matmul", a, {"b": _constant(b)}),
-    _T.__neg__: _tr_unary("math.negative"), _T.__abs__: _tr_unary("math.abs"),
     _T.__getitem__: _tr_getitem,
     torch.add: lambda a, b, *, alpha=1, out=None: _bin("math.add")(a, b) if alpha == 1 else None,
     torch.mul: _bin("math.multiply"), torch.sub: _bin("math.subtract"),
@@ -554,10 +555,14 @@ for _fn, _name in ((torch.exp, "math.exp"), (torch.log, "math.log"), (torch.sqrt
                    (torch.cos, "math.cos"), (torch.log1p, "math.log1p"), (torch.expm1, "math.expm1"),
                    (torch.tanh, "math.tanh"), (torch.sigmoid, "math.sigmoid"), (torch.rsqrt, "math.rsqrt"),
                    (torch.floor, "math.floor"), (torch.ceil, "math.ceil"), (torch.erf, "math.erf")):
-    TORCH_TO_TF[_fn] = _tr_unary(_name)
+    # tf.square (K.square) passes name=None on to the op, tf.abs/exp/sqrt... do not
+    TORCH_TO_TF[_fn] = _tr_unary(_name, operator=_name == "math.square")
     method = getattr(_T, _fn.__name__, None)
     if method is not None:
-        TORCH_TO_TF[method] = _tr_unary(_name)
+        TORCH_TO_TF[method] = TORCH_TO_TF[_fn]
+# after the loop above: Tensor.__neg__/__abs__ are the same objects as Tensor.neg/abs
+TORCH_TO_TF[_T.__neg__] = _tr_unary("math.negative", operator=True)
+TORCH_TO_TF[_T.__abs__] = _tr_unary("math.abs", operator=True)
 for _fn in (torch.relu, F.relu, _T.relu):
     TORCH_TO_TF[_fn] = lambda x, inplace=False: ("nn.relu", x, {"name": None})
 for _fn, _name in ((torch.sum, "math.reduce_sum"), (torch.mean, "math.reduce_mean"),
