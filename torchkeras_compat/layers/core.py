@@ -26,7 +26,7 @@ class Dense(Layer):
                  kernel_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.units = int(units)
-        if self.units <= 0:
+        if self.units < 0:  # Keras lets units=0 through
             raise ValueError(f"Received an invalid value for `units`, expected a positive integer. "
                              f"Received: units={units}")
         self.activation = activations.get(activation)
