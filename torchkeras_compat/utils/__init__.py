@@ -40,7 +40,7 @@ __all__ = ["to_categorical", "to_ordinal", "normalize", "Sequence", "SequenceEnq
            "custom_object_scope", "serialize_keras_object", "deserialize_keras_object",
            "get_registered_name", "HDF5Matrix", "set_random_seed", "enable_interactive_logging",
            "disable_interactive_logging", "is_interactive_logging_enabled",
-           "pack_x_y_sample_weight", "unpack_x_y_sample_weight"] + sorted(_LAZY)
+           "pack_x_y_sample_weight", "unpack_x_y_sample_weight", "get_source_inputs"] + sorted(_LAZY)
 
 
 def __getattr__(name):
@@ -94,3 +94,27 @@ def unpack_x_y_sample_weight(data):
         return (data[0], data[1], data[2])
     raise ValueError("Data is expected to be in format `x`, `(x,)`, `(x, y)`, or "
                      f"`(x, y, sample_weight)`, found: {data}")
+
+
+def get_source_inputs(tensor, layer=None, node_index=None) -> list:
+    """The Input tensors that symbolic `tensor` was computed from (a list, each once), as Keras's
+    ``get_source_inputs``; a tensor that no layer produced is its own source."""
+    from torchkeras_compat.engine.keras_tensor import KerasTensor
+
+    if not isinstance(tensor, KerasTensor):
+        raise ValueError(f"get_source_inputs expects a symbolic Keras tensor (from Input or a layer "
+                         f"call), got {type(tensor).__name__}.")
+    sources, seen, stack = [], set(), [tensor]
+    while stack:
+        t = stack.pop()
+        node = t.node
+        parents = [] if node is None else list(node.input_tensors) + [
+            k for v in node.kwarg_tensors.values() for k in (v if isinstance(v, (list, tuple)) else [v])
+            if isinstance(k, KerasTensor)]
+        if not parents:
+            if id(t) not in seen:
+                seen.add(id(t))
+                sources.append(t)
+            continue
+        stack.extend(reversed(parents))
+    return sources
