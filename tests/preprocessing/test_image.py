@@ -3,7 +3,7 @@ import os
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 
 from torchkeras_compat.preprocessing import image as kimage
 from torchkeras_compat.preprocessing.image import ImageDataGenerator
@@ -156,18 +156,49 @@ def test_flow_from_directory_class_modes(tmp_path, capsys):
     assert sorted(val.filenames + train.filenames) == sorted(it.filenames)
 
 
-def test_flow_from_directory_bad_input(tmp_path):
+def test_flow_from_directory_bad_input(tmp_path, capsys):
     os.makedirs(tmp_path / "empty" / "a")
+    os.makedirs(tmp_path / "empty" / "b")
     with pytest.warns(UserWarning, match="no images"):
         it = ImageDataGenerator().flow_from_directory(str(tmp_path / "empty"))
-    assert it.samples == 0
+    assert "Found 0 images belonging to 2 classes." in capsys.readouterr().out
+    assert it.samples == 0 and len(it) == 0
+    with pytest.raises(ValueError, match="length 0"):
+        it[0]
+    bx, by = next(it)  # Keras 2 hands out empty batches
+    assert bx.shape == (0, 256, 256, 3) and by.shape == (0, 2)
     with pytest.raises(FileNotFoundError, match="not a directory"):
         ImageDataGenerator().flow_from_directory(str(tmp_path / "missing"))
     os.makedirs(tmp_path / "bad" / "a")
     (tmp_path / "bad" / "a" / "broken.png").write_bytes(b"not a png")
     it = ImageDataGenerator().flow_from_directory(str(tmp_path / "bad"), target_size=(4, 4))
-    with pytest.raises(OSError, match="broken.png"):
+    # Keras 2 lists the file and fails when the batch is read, with PIL's error type
+    with pytest.raises(UnidentifiedImageError, match="broken.png"):
         it[0]
+
+
+def test_images_of_the_wrong_rank_or_channels():
+    gen = ImageDataGenerator(rotation_range=10)
+    with pytest.raises(ValueError, match="multi-channel 2D images"):
+        gen.random_transform(np.zeros((4, 4)))
+    with pytest.raises(ValueError, match="multi-channel 2D images"):
+        gen.random_transform(np.zeros((2, 4, 4, 3)))
+    with pytest.raises(ValueError, match="rank 4"):
+        gen.flow(np.zeros((2, 4, 4, 3, 1)))
+    with pytest.raises(ValueError, match="rank 4"):
+        gen.fit(np.zeros((2, 4, 4)))
+    with pytest.warns(UserWarning, match="5 channels"):
+        gen.fit(np.zeros((2, 4, 4, 5)))
+    norm = ImageDataGenerator(featurewise_center=True, featurewise_std_normalization=True)
+    norm.fit(np.random.RandomState(0).rand(3, 4, 4, 3))
+    assert norm.standardize(np.ones((2, 4, 4, 3))).shape == (2, 4, 4, 3)
+    for shape in ((4, 4, 5), (4, 4)):
+        with pytest.raises(ValueError, match="do not match what `fit` computed"):
+            norm.standardize(np.ones(shape))
+    zca = ImageDataGenerator(zca_whitening=True, featurewise_center=True)
+    zca.fit(np.random.RandomState(0).rand(5, 2, 2, 3))
+    with pytest.raises(ValueError, match="ZCA matrix for images of 12 values"):
+        zca.standardize(np.ones((3, 3, 3)))
 
 
 def test_image_file_helpers(ref, tmp_path):

@@ -576,12 +576,12 @@ class ImageDataGenerator:
 
     def _standardize_batch(self, batch: np.ndarray) -> np.ndarray:
         """`standardize` applied to each image of a batch, vectorised."""
-        if self.preprocessing_function:
+        if self.preprocessing_function and len(batch):
             batch = np.stack([np.asarray(self.preprocessing_function(img)) for img in batch])
             batch = batch.astype(self.dtype, copy=False)
         if self.rescale:
             batch *= self.rescale
-        flat = batch.reshape(len(batch), -1)
+        flat = batch.reshape(len(batch), int(np.prod(batch.shape[1:])))  # also for 0 images
         bshape = (len(batch),) + (1,) * (batch.ndim - 1)
         if self.samplewise_center:
             batch -= flat.mean(axis=1).reshape(bshape)
@@ -589,7 +589,30 @@ class ImageDataGenerator:
             batch /= flat.std(axis=1).reshape(bshape) + 1e-6
         return self._featurewise(batch)
 
+    def _check_fitted_shape(self, x: np.ndarray) -> None:
+        """Name a mismatch between `x` and the statistics `fit` computed, rather than leave
+        numpy's broadcasting error."""
+        def broadcasts(stat):
+            try:
+                return np.broadcast_shapes(x.shape, stat.shape) == x.shape
+            except ValueError:
+                return False
+
+        fitted = None
+        for stat in (self.mean, self.std):
+            if stat is not None and not broadcasts(stat):
+                fitted = f"per-channel statistics of shape {stat.shape}"
+        zca = self.zca_whitening_matrix if self.zca_whitening else None
+        if zca is not None and (x.ndim < 3 or np.prod(x.shape[-3:]) != len(zca)):
+            fitted = f"a ZCA matrix for images of {len(zca)} values"
+        if fitted:
+            raise ValueError(f"ImageDataGenerator.standardize: images of shape {x.shape} do not "
+                             f"match what `fit` computed ({fitted}). Pass images with the "
+                             "same size, channels and data_format as the data given to `fit`.")
+
     def _featurewise(self, x: np.ndarray) -> np.ndarray:
+        if self.featurewise_center or self.featurewise_std_normalization or self.zca_whitening:
+            self._check_fitted_shape(x)
         if self.featurewise_center:
             if self.mean is not None:
                 x -= self.mean
@@ -732,6 +755,10 @@ class ImageDataGenerator:
         moving = ~((affine["theta"] == 0) & (affine["tx"] == 0) & (affine["ty"] == 0)
                    & (affine["shear"] == 0) & (affine["zx"] == 1) & (affine["zy"] == 1))
         if moving.any():
+            if batch.ndim != 4:
+                raise ValueError("Input arrays must be multi-channel 2D images. Got an image of "
+                                 f"shape {batch.shape[1:]}; expected rank 3 (rows, columns and "
+                                 "channels in the generator's data_format).")
             idx = slice(None) if moving.all() else np.nonzero(moving)[0]
             warped = _warp_batch(batch[idx], {k: v[idx] for k, v in affine.items()}, spatial,
                                  img_channel, self.fill_mode, self.cval,
@@ -761,6 +788,9 @@ class ImageDataGenerator:
         factors = columns["brightness"]
         sel = np.nonzero(~np.isnan(factors))[0]
         if len(sel):
+            if batch.ndim != 4:
+                raise ValueError("Expected image array to have rank 3 (single image). Got array "
+                                 f"with shape: {batch.shape[1:]}")
             out = out if out.dtype == np.float32 else out.astype(np.float32)
             out[sel] = _brightness_batch(out[sel], factors[sel], False, img_channel)
         return out
