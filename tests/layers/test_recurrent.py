@@ -405,3 +405,15 @@ def test_constants_reach_the_cell_as_a_list_and_abstract_cells_need_only_state_s
     assert out.shape == (3, 4, 2)
     assert out[:, -1].tolist() == [[4.0, 4.0]] * 3  # state t (0..3) + 1 per step
     assert rnn.compute_output_shape((None, 4, 5)) == (None, 4, 2)  # output_size from state_size
+
+
+def test_convlstm3d_kernel_layout_and_shapes():
+    layer = keras.layers.ConvLSTM3D(2, (1, 3, 2), padding="same", return_sequences=True)
+    x = torch.rand(2, 3, 4, 5, 4, 2)
+    y = layer(x)
+    assert y.shape == (2, 3, 4, 5, 4, 2)
+    kernel, recurrent, bias = layer.get_weights()
+    assert kernel.shape == (1, 3, 2, 2, 8) and recurrent.shape == (1, 3, 2, 2, 8) and bias.shape == (8,)
+    layer.set_weights([kernel * 0 + 1, recurrent, bias])  # Keras layout in, the same layout back
+    assert np.allclose(layer.get_weights()[0], 1.0)
+    assert layer.compute_output_shape((None, 3, 4, 5, 4, 2)) == (None, 3, 4, 5, 4, 2)

@@ -19,7 +19,7 @@ from .pooling import (AveragePooling1D, AveragePooling2D, AveragePooling3D, AvgP
 from .local import LocallyConnected1D, LocallyConnected2D
 from .recurrent import (GRU, LSTM, RNN, AbstractRNNCell, CuDNNGRU, CuDNNLSTM, GRUCell, LSTMCell, SimpleRNN,
                         SimpleRNNCell, StackedRNNCells)
-from .convolutional_recurrent import ConvLSTM1D, ConvLSTM1DCell, ConvLSTM2D, ConvLSTM2DCell
+from .convolutional_recurrent import ConvLSTM1D, ConvLSTM1DCell, ConvLSTM2D, ConvLSTM2DCell, ConvLSTM3D
 from .wrappers import Bidirectional, TimeDistributed, Wrapper
 from .embeddings import Embedding
 from .merge import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add, average,

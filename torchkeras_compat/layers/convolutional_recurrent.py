@@ -1,6 +1,8 @@
-"""``ConvLSTM2D``/``ConvLSTM1D``: LSTMs whose input and recurrent transformations are convolutions.
+"""``ConvLSTM1D``/``ConvLSTM2D``/``ConvLSTM3D``: LSTMs whose input and recurrent transformations
+are convolutions.
 
-Both run on torch's 2D convolution; a 1D sequence of frames is a 2D one of width 1."""
+1D and 2D run on torch's 2D convolution (a 1D sequence of frames is a 2D one of width 1), 3D on
+torch's 3D convolution."""
 from typing import Tuple
 
 import torch
@@ -37,20 +39,28 @@ def _conv_out(size, kernel: int, stride: int, dilation: int, padding: str):
     return (size - (kernel - 1) * dilation - 1) // stride + 1
 
 
-def _kernel_to_torch(k):  # Keras (kh, kw, in, out) -> torch (out, in, kh, kw)
-    return k.permute(3, 2, 0, 1).contiguous()
+def _kernel_layout(rank: int, conv_rank: int):
+    """Keras ``(*kernel_size, in, out)`` <-> torch ``(out, in, *kernel_size[, 1])`` (a trailing
+    width-1 axis when a rank-1 kernel runs as a 2D convolution)."""
+    extra = conv_rank - rank
+
+    def from_keras(k):
+        w = k.permute(rank + 1, rank, *range(rank))
+        return w.reshape(tuple(w.shape) + (1,) * extra).contiguous()
+
+    def to_keras(w):
+        w = w.reshape(tuple(w.shape[:2 + rank]))
+        return w.permute(*range(2, rank + 2), 1, 0)
+
+    return to_keras, from_keras
 
 
-def _kernel_to_keras(w):
-    return w.permute(2, 3, 1, 0)
-
-
-def _kernel1d_to_torch(k):  # Keras (k, in, out) -> torch (out, in, k, 1)
-    return k.permute(2, 1, 0).unsqueeze(-1).contiguous()
-
-
-def _kernel1d_to_keras(w):
-    return w[..., 0].permute(2, 1, 0)
+def _pad_same(x, kernel, stride, dilation):
+    """Pad the trailing ``len(kernel)`` axes of ``x`` as TF's 'same' padding does."""
+    pads = []
+    for size, k, st, dl in reversed(list(zip(x.shape[-len(kernel):], kernel, stride, dilation))):
+        pads += list(_same_padding(size, k, st, dl))
+    return F.pad(x, pads)
 
 
 class ConvLSTM2DCell(DropoutRNNCellMixin, Layer):
@@ -75,9 +85,11 @@ class ConvLSTM2DCell(DropoutRNNCellMixin, Layer):
             raise ValueError(f"Layer {self.name}: invalid padding {padding!r}; ConvLSTM2D accepts "
                              "'valid' or 'same'.")
         self.dilation_rate = _tuple(dilation_rate, n, "dilation_rate")
-        # the 2D convolution parameters torch runs (a width-1 second axis for rank 1)
-        pad = (1,) * (2 - n)
-        self._k2, self._s2, self._d2 = self.kernel_size + pad, self.strides + pad, self.dilation_rate + pad
+        # the convolution torch runs: 2D (a width-1 second axis for rank 1) or 3D
+        self._conv_rank = max(n, 2)
+        pad = (1,) * (self._conv_rank - n)
+        self._kc, self._sc, self._dc = self.kernel_size + pad, self.strides + pad, self.dilation_rate + pad
+        self._conv = F.conv3d if self._conv_rank == 3 else F.conv2d
         if max(self.strides) > 1 and max(self.dilation_rate) > 1:
             raise ValueError(f"Layer {self.name}: strides > 1 not supported in conjunction with "
                              "dilation_rate > 1.")
@@ -107,8 +119,7 @@ class ConvLSTM2DCell(DropoutRNNCellMixin, Layer):
             raise ValueError(f"Layer {self.name}: the channel dimension of the inputs should be "
                              f"defined. Found None in input shape {tuple(input_shape)}.")
         f = self.filters
-        to_keras, from_keras = ((_kernel_to_keras, _kernel_to_torch) if self.rank == 2 else
-                                (_kernel1d_to_keras, _kernel1d_to_torch))
+        to_keras, from_keras = _kernel_layout(self.rank, self._conv_rank)
         self.kernel = self.add_weight("kernel", self.kernel_size + (int(channels), 4 * f),
                                       initializer=self.kernel_initializer,
                                       regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
@@ -131,19 +142,14 @@ class ConvLSTM2DCell(DropoutRNNCellMixin, Layer):
         self.built = True
 
     def _input_conv(self, x):
-        """Input convolution of NCHW ``x`` (any batch, e.g. all time steps at once)."""
+        """Input convolution of channels-first ``x`` (any batch, e.g. all time steps at once)."""
         if self.padding == "same":
-            (kh, kw), (sh, sw), (dh, dw) = self._k2, self._s2, self._d2
-            top, bottom = _same_padding(x.shape[-2], kh, sh, dh)
-            left, right = _same_padding(x.shape[-1], kw, sw, dw)
-            x = F.pad(x, (left, right, top, bottom))
-        return F.conv2d(x, self.kernel, self.bias, self._s2, 0, self._d2)
+            x = _pad_same(x, self._kc, self._sc, self._dc)
+        return self._conv(x, self.kernel, self.bias, self._sc, 0, self._dc)
 
     def _recurrent_conv(self, h):
-        kh, kw = self._k2
-        top, bottom = _same_padding(h.shape[-2], kh, 1, 1)
-        left, right = _same_padding(h.shape[-1], kw, 1, 1)
-        return F.conv2d(F.pad(h, (left, right, top, bottom)), self.recurrent_kernel)
+        ones = (1,) * self._conv_rank
+        return self._conv(_pad_same(h, self._kc, ones, ones), self.recurrent_kernel)
 
     def _step(self, xp_t, states, rec_mask):
         h, c = states[0], states[1]
@@ -221,20 +227,21 @@ class ConvLSTM2D(RNN):
 
     # ---- shapes
     def _spatial(self, input_shape):
+        """``(channels, *spatial sizes)`` of a Keras-layout sequence shape."""
         shape = tuple(input_shape)
         if self.data_format == "channels_first":
-            return shape[2], shape[3], shape[4]
-        return shape[4], shape[2], shape[3]
+            return shape[2:]
+        return (shape[-1],) + shape[2:-1]
 
-    def _step_shape(self, rows, cols) -> tuple:
-        """One output frame's Keras shape from the NCHW rows/cols."""
+    def _step_shape(self, dims) -> tuple:
+        """One output frame's Keras shape from its channels-first spatial sizes."""
         f = self.cell.filters
-        return (f, rows, cols) if self.data_format == "channels_first" else (rows, cols, f)
+        return (f,) + tuple(dims) if self.data_format == "channels_first" else tuple(dims) + (f,)
 
-    def _out_hw(self, rows, cols):
+    def _out_dims(self, dims) -> tuple:
         cell = self.cell
-        return (_conv_out(rows, cell._k2[0], cell._s2[0], cell._d2[0], cell.padding),
-                _conv_out(cols, cell._k2[1], cell._s2[1], cell._d2[1], cell.padding))
+        return tuple(_conv_out(d, k, s, dl, cell.padding)
+                     for d, k, s, dl in zip(dims, cell._kc, cell._sc, cell._dc))
 
     def build(self, input_shape):
         if isinstance(input_shape, list) and input_shape and isinstance(input_shape[0], (tuple, list)):
@@ -244,13 +251,13 @@ class ConvLSTM2D(RNN):
             raise ValueError(f"Input 0 of layer \"{self.name}\" is incompatible with the layer: "
                              f"expected ndim={self._ndim}, found ndim={len(input_shape)}. Full shape received: "
                              f"{input_shape}")
-        channels, rows, cols = self._spatial(input_shape)
+        channels, *dims = self._spatial(input_shape)
         if not self.cell.built:
-            self.cell._maybe_build((input_shape[0], channels, rows, cols))
+            self.cell._maybe_build((input_shape[0], channels, *dims))
             from .recurrent import _prefix_weight_names
             _prefix_weight_names(self, self.cell, scope=False)  # Keras: conv_lstm2d/kernel:0
         if self.stateful:
-            if input_shape[0] is None or rows is None or cols is None:
+            if input_shape[0] is None or any(d is None for d in dims):
                 raise ValueError(f"Layer {self.name}: a stateful ConvLSTM2D needs the full input "
                                  "shape, batch size included (batch_input_shape=...).")
             self._stateful_batch = int(input_shape[0])
@@ -260,9 +267,8 @@ class ConvLSTM2D(RNN):
         if isinstance(input_shape, list) and input_shape and isinstance(input_shape[0], (tuple, list)):
             input_shape = input_shape[0]
         input_shape = tuple(input_shape)
-        _, rows, cols = self._spatial(input_shape)
-        r, c = self._out_hw(rows, cols)
-        step = self._step_shape(r, c)
+        _, *dims = self._spatial(input_shape)
+        step = self._step_shape(self._out_dims(dims))
         output = (input_shape[0], input_shape[1]) + step if self.return_sequences else (input_shape[0],) + step
         if self.return_state:
             return [output] + [(input_shape[0],) + step] * 2
@@ -270,16 +276,15 @@ class ConvLSTM2D(RNN):
 
     # ---- running: NCHW inside, Keras layout at the edges
     def _to_nchw(self, t):
-        return t if self.data_format == "channels_first" else t.movedim(-1, -3)
+        """Channels-first view (channels just before the spatial axes), as torch convolves."""
+        return t if self.data_format == "channels_first" else t.movedim(-1, -1 - self.cell._conv_rank)
 
     def _from_nchw(self, t):
-        return t if self.data_format == "channels_first" else t.movedim(-3, -1)
+        return t if self.data_format == "channels_first" else t.movedim(-1 - self.cell._conv_rank, -1)
 
     def get_initial_state(self, inputs):
         x = self._to_nchw(inputs)
-        b, _, _, rows, cols = x.shape
-        r, c = self._out_hw(rows, cols)
-        zeros = x.new_zeros(b, self.cell.filters, r, c)
+        zeros = x.new_zeros((x.shape[0], self.cell.filters) + self._out_dims(x.shape[3:]))
         return [zeros, zeros.clone()]
 
     def reset_states(self, states=None) -> None:
@@ -316,7 +321,7 @@ class ConvLSTM2D(RNN):
         xin = x * dp.unsqueeze(1) if dp is not None else x
         xp = cell._input_conv(xin.reshape((b * t,) + tuple(x.shape[2:])))  # every step at once
         xp = xp.reshape((b, t) + tuple(xp.shape[1:]))
-        mask5 = mask.reshape(mask.shape + (1, 1)) if mask is not None else None
+        mask5 = mask.reshape(mask.shape + (1,) * cell._conv_rank) if mask is not None else None
         last, seq, final = _loop(lambda i, s: cell._step(xp[:, i], s, rec), t, states, mask5,
                                  self.zero_output_for_mask, self.return_sequences)
         if self.stateful:
@@ -383,14 +388,10 @@ class ConvLSTM1D(ConvLSTM2D):
                          dilation_rate=dilation_rate, **kwargs)
 
     def _spatial(self, input_shape):
-        shape = tuple(input_shape)
-        if self.data_format == "channels_first":
-            return shape[2], shape[3], 1
-        return shape[3], shape[2], 1
+        return super()._spatial(input_shape) + (1,)  # the width-1 axis it runs with
 
-    def _step_shape(self, rows, cols) -> tuple:
-        f = self.cell.filters
-        return (f, rows) if self.data_format == "channels_first" else (rows, f)
+    def _step_shape(self, dims) -> tuple:
+        return super()._step_shape(tuple(dims)[:1])
 
     def _to_nchw(self, t):
         t = t.unsqueeze(-1) if self.data_format == "channels_first" else t.movedim(-1, -2).unsqueeze(-1)
@@ -399,3 +400,29 @@ class ConvLSTM1D(ConvLSTM2D):
     def _from_nchw(self, t):
         t = t.squeeze(-1)
         return t if self.data_format == "channels_first" else t.movedim(-2, -1)
+
+
+class ConvLSTM3DCell(ConvLSTM2DCell):
+    """One ConvLSTM3D step on channels-first ``(batch, channels, depth, rows, cols)`` tensors."""
+
+    rank = 3
+
+
+@registry.register("layer")
+class ConvLSTM3D(ConvLSTM2D):
+    """Convolutional LSTM over ``(batch, time, depth, rows, cols, channels)`` (channels_last) or
+    ``(batch, time, channels, depth, rows, cols)`` inputs.
+
+    Weights (Keras layout): ``kernel (kd, kh, kw, channels, 4*filters)``, ``recurrent_kernel (kd,
+    kh, kw, filters, 4*filters)``, ``bias (4*filters,)``, gate order i, f, c, o. Output ``(batch,
+    depth', rows', cols', filters)`` or the sequence with the time axis.
+    """
+
+    _cell_class = ConvLSTM3DCell
+    _default_name = "conv_lstm3d"
+    _ndim = 6
+
+    def __init__(self, filters: int, kernel_size, strides=(1, 1, 1), padding: str = "valid",
+                 data_format=None, dilation_rate=(1, 1, 1), **kwargs):
+        super().__init__(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
+                         dilation_rate=dilation_rate, **kwargs)
