@@ -32,6 +32,8 @@ _LAZY = {
     "print_summary": "torchkeras_compat.utils.layer_utils",
     "register_keras_serializable": "torchkeras_compat.saving.serialization",
     "get_registered_object": "torchkeras_compat.saving.serialization",
+    "image_dataset_from_directory": "torchkeras_compat.utils.dataset_utils",
+    "timeseries_dataset_from_array": "torchkeras_compat.utils.dataset_utils",
 }
 
 __all__ = ["to_categorical", "to_ordinal", "normalize", "Sequence", "SequenceEnqueuer",
