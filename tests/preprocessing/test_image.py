@@ -92,11 +92,11 @@ def test_normalisation_matches_keras(ref):
     norm.fit(x)
     np.testing.assert_allclose(norm.mean, ref["featurewise_mean"], rtol=1e-6)
     np.testing.assert_allclose(norm.std, ref["featurewise_std"], rtol=1e-6)
-    np.testing.assert_allclose(norm.flow(x, batch_size=6, shuffle=False)[0], ref["featurewise_flow"],
-                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(norm.flow(x, batch_size=6, shuffle=False)[0],
+                               ref["featurewise_flow"], rtol=1e-5, atol=1e-6)
     sample = ImageDataGenerator(samplewise_center=True, samplewise_std_normalization=True)
-    np.testing.assert_allclose(sample.flow(x, batch_size=6, shuffle=False)[0], ref["samplewise_flow"],
-                               rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(sample.flow(x, batch_size=6, shuffle=False)[0],
+                               ref["samplewise_flow"], rtol=1e-5, atol=1e-5)
     with pytest.warns(UserWarning, match="zca_whitening"):
         zca = ImageDataGenerator(zca_whitening=True)
     small = x[:, :4, :4, :]

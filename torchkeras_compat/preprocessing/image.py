@@ -1,10 +1,12 @@
 """Image preprocessing and augmentation (``keras.preprocessing.image``).
 
 ``ImageDataGenerator`` keeps Keras 2's arguments, parameter semantics and random draws: the
-per-image parameters come from numpy's global RNG in exactly Keras's order (so a seed gives
-the same augmentations as Keras), and the pixel work is done per *batch*: one affine grid
-for the whole batch sampled with ``torch.nn.functional.grid_sample`` (on the GPU when the
-generator is given ``device='cuda'``), vectorised channel shifts, flips and brightness.
+per-image parameters come from numpy's global RNG with exactly Keras's values and order (so a
+seed gives the same augmentations as Keras; a batch's draws are taken in one call), and the
+pixel work is done per *batch*: Keras's matrices built for all images at once, flips folded
+into them, one sampling grid sampled with ``torch.nn.functional.grid_sample`` (on the GPU when
+the generator is given ``device='cuda'``; on the CPU in cache-sized chunks read from and
+written to the channels-last arrays directly), then vectorised channel shifts and brightness.
 """
 import os
 import threading
@@ -199,7 +201,8 @@ def apply_affine_transform(x: np.ndarray, theta: float = 0, tx: float = 0, ty: f
     if len({row_axis, col_axis, channel_axis}) != 3:
         raise ValueError("'row_axis', 'col_axis', and 'channel_axis' must be distinct")
     if {row_axis, col_axis, channel_axis} != {0, 1, 2}:
-        raise ValueError(f"Invalid axis' indices: {set([row_axis, col_axis, channel_axis]) - {0, 1, 2}}")
+        invalid = {row_axis, col_axis, channel_axis} - {0, 1, 2}
+        raise ValueError(f"Invalid axis' indices: {invalid}")
     x = np.asarray(x)
     if x.ndim != 3:
         raise ValueError("Input arrays must be multi-channel 2D images.")
@@ -970,7 +973,8 @@ class NumpyArrayIterator(Iterator):
         data_format = config.normalize_data_format(data_format)
         self.dtype = dtype or config.floatx()
         if isinstance(x, (tuple, list)):
-            x_misc = [np.asarray(x[1])] if not isinstance(x[1], list) else [np.asarray(a) for a in x[1]]
+            x_misc = ([np.asarray(a) for a in x[1]] if isinstance(x[1], list)
+                      else [np.asarray(x[1])])
             x = x[0]
             for extra in x_misc:
                 if len(x) != len(extra):
