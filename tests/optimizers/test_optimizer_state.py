@@ -85,6 +85,8 @@ def test_state_stays_in_torch_layout_inside():
     assert keras_m.name == "Adam/conv2d/kernel/m:0" and keras_m.shape == (3, 3, 2, 3)
     np.testing.assert_array_equal(keras_m.numpy(), m.permute(2, 3, 1, 0).numpy())
     assert keras.backend.get_value(keras_m).shape == (3, 3, 2, 3)
+    # `variables` is a method of the legacy optimizers and a list in tf.keras 2.11+: both work
+    assert [v.name for v in opt.variables] == [v.name for v in opt.variables()] == [v.name for v in opt.weights]
 
 
 def test_set_weights_names_the_variable_whose_shape_is_wrong():
@@ -137,3 +139,15 @@ def test_h5_round_trip_keeps_the_state_and_the_next_step(key, tmp_path):
         m.fit(X[:4], Y[:4], batch_size=4, epochs=1, shuffle=False, verbose=0)
     for a, b in zip(model.get_weights(), loaded.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+
+def test_exclude_from_weight_decay_by_keras_name_pattern_or_weight_handle():
+    model = make_model()
+    opt = keras.optimizers.AdamW(learning_rate=0.1, weight_decay=0.5)
+    opt.exclude_from_weight_decay(var_list=[model.get_layer("dense").kernel], var_names=[r"bias:0$"])
+    before = {w.name: w.numpy() for w in model.trainable_weights}
+    opt.apply_gradients((torch.zeros(w.shape), w) for w in model.trainable_weights)  # Adam moves 0
+    for w in model.trainable_weights:
+        decayed = not (w.name.endswith("bias:0") or w.name == "dense/kernel:0")
+        np.testing.assert_allclose(w.numpy(), before[w.name] * (0.95 if decayed else 1.0),
+                                   rtol=1e-6, err_msg=w.name)

@@ -16,6 +16,7 @@ show every slot in the Keras layout of its parameter (a conv kernel's moment as
 ``lr``/``learning_rate`` is a 0-d CPU float32 tensor: ``K.get_value(opt.lr)`` reads it,
 ``K.set_value(opt.lr, 0.1)`` (or ``opt.lr = 0.1``) changes it, taking effect at the next step.
 """
+import re
 from typing import Dict, Iterable, List, Optional, Sequence
 
 import numpy as np
@@ -78,6 +79,13 @@ class OptimizerVariable(Weight):
 
     def __repr__(self):
         return f"<OptimizerVariable '{self.name}' shape={self.shape} dtype={self.dtype}>"
+
+
+class _CallableList(list):
+    """A list that gives itself back when called, as tf.keras's ``optimizer.variables``."""
+
+    def __call__(self) -> list:
+        return self
 
 
 def _keras_handle(var):
@@ -263,10 +271,12 @@ class Optimizer:
         """Whether slot `name` has its parameter's shape (and so its storage layout)."""
         return True
 
+    @property
     def variables(self) -> List[OptimizerVariable]:
         """The optimizer's variables in Keras's order (see ``_layout``), each slot in its
         parameter's Keras layout, named as tf.keras names them (``Adam/iter:0``,
-        ``Adam/conv2d/kernel/m:0``...; the 2.11+-only optimizers ``AdamW/m/conv2d/kernel:0``)."""
+        ``Adam/conv2d/kernel/m:0``...; the 2.11+-only optimizers ``AdamW/m/conv2d/kernel:0``).
+        Both spellings work: ``opt.variables()`` (legacy optimizers) and ``opt.variables`` (2.11+)."""
         names = self.weight_names(self._param_names())
         out = []
         for name, (slot, i) in zip(names, self._layout()):
@@ -274,7 +284,7 @@ class Optimizer:
             to_k = handle.to_keras if handle is not None else None
             from_k = handle.from_keras if handle is not None else None
             out.append(OptimizerVariable(name, self._variable(slot, i), to_k, from_k))
-        return out
+        return _CallableList(out)
 
     def weight_names(self, param_names: Optional[Sequence[str]] = None) -> List[str]:
         """Keras's names of `variables()` (as in an h5 file's ``optimizer_weights``), given the
@@ -294,15 +304,15 @@ class Optimizer:
 
     @property
     def weights(self) -> List[OptimizerVariable]:
-        return self.variables()
+        return self.variables
 
     def get_weights(self) -> List[np.ndarray]:
         """The values of `variables()` as numpy arrays, slots in their parameters' Keras layout."""
-        return [v.numpy() for v in self.variables()]
+        return [v.numpy() for v in self.variables]
 
     def set_weights(self, weights: Sequence) -> None:
         """Load state in `get_weights`'s order and Keras layout (the optimizer must be built first)."""
-        variables = self.variables()
+        variables = self.variables
         if len(weights) != len(variables):
             raise ValueError(f"{type(self).__name__}.set_weights: expected {len(variables)} arrays "
                              f"(iterations + slots of {len(self._params)} parameters), got "
@@ -354,8 +364,8 @@ class Optimizer:
                                 alpha=-1.0)
 
     def exclude_from_weight_decay(self, var_list=None, var_names=None) -> None:
-        """Skip weight decay for these parameters, or for those whose Keras name contains one
-        of `var_names` (read from a parameter's ``_keras_name`` or ``name``)."""
+        """Skip weight decay for these variables (Parameters or weight handles), or for those
+        whose Keras name (``'dense/bias:0'``) matches one of the regular expressions `var_names`."""
         self._exclude_ids |= {id(v) for v in (var_list or [])}
         self._exclude_names += list(var_names or [])
 
@@ -364,7 +374,7 @@ class Optimizer:
         if id(p) in self._exclude_ids or (handle is not None and id(handle) in self._exclude_ids):
             return False
         name = (handle.name if handle is not None else None) or getattr(p, "_keras_name", None) or ""
-        return not any(n in name for n in self._exclude_names)
+        return not any(re.search(pattern, name) for pattern in self._exclude_names)
 
     def _groups(self, indices: List[int]) -> List[List[int]]:
         """Positions in `indices` to update together.
