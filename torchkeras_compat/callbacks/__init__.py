@@ -2,6 +2,7 @@
 
 Kept as one namespace, as Keras 2's ``keras/callbacks.py``: ``from keras.callbacks import X``.
 """
+from . import experimental
 from .backup import BackupAndRestore
 from .base import Callback, CallbackList
 from .checkpoint import ModelCheckpoint
