@@ -38,7 +38,7 @@ def test_resizing_center_crop_and_flip():
     np.testing.assert_array_equal(L.Resizing(8, 12, interpolation="nearest")(img).numpy()[:, ::2, ::2], img)
     np.testing.assert_array_equal(L.CenterCrop(2, 2)(img).numpy(), img[:, 1:3, 2:4])
     flip = L.RandomFlip("horizontal", seed=1)
-    np.testing.assert_array_equal(flip(img).numpy(), img)  # inference: unchanged
+    np.testing.assert_array_equal(flip(img, training=False).numpy(), img)  # inference: unchanged
     y = flip(img, training=True).numpy()
     assert all(np.array_equal(y[i], img[i]) or np.array_equal(y[i], img[i, :, ::-1]) for i in range(2))
 
@@ -48,7 +48,7 @@ def test_random_affine_layers_fixed_factors():
     # zero ranges: the identity map, resampled exactly at the pixel centres
     for layer in (L.RandomRotation((0.0, 0.0)), L.RandomZoom((0.0, 0.0)), L.RandomTranslation((0.0, 0.0), 0.0)):
         np.testing.assert_allclose(layer(img, training=True).numpy(), img, atol=1e-5)
-        np.testing.assert_array_equal(layer(img).numpy(), img)  # inference
+        np.testing.assert_array_equal(layer(img, training=False).numpy(), img)  # inference
     # a shift of exactly one column right: column j reads column j-1, the first one reflects
     shifted = L.RandomTranslation(0.0, (1 / 6, 1 / 6))(img, training=True).numpy()
     np.testing.assert_allclose(shifted[:, :, 1:], img[:, :, :-1], atol=1e-5)
@@ -67,4 +67,16 @@ def test_random_contrast_and_crop():
     np.testing.assert_allclose(out.mean(axis=(1, 2)), img.mean(axis=(1, 2)), rtol=0.2)
     crop = L.RandomCrop(4, 4, seed=0)
     assert crop(img, training=True).shape == (3, 4, 4, 1)
-    np.testing.assert_allclose(crop(img).numpy(), L.Resizing(4, 4, crop_to_aspect_ratio=True)(img).numpy())
+    np.testing.assert_allclose(crop(img, training=False).numpy(),
+                               L.Resizing(4, 4, crop_to_aspect_ratio=True)(img).numpy())
+
+
+def test_augmentation_layers_augment_on_a_direct_call_and_not_in_predict():
+    """tf.keras's augmentation layers default to training=True in call(); predict is inference."""
+    img = np.random.RandomState(3).rand(8, 4, 6, 3).astype("float32") * 255
+    for layer in (L.RandomFlip(), L.RandomRotation(0.3), L.RandomContrast(0.5), L.RandomBrightness(0.3)):
+        assert not np.allclose(layer(img).numpy(), img)
+        model = keras.Sequential([keras.Input(shape=(4, 6, 3)), layer])
+        np.testing.assert_array_equal(model.predict(img, verbose=0), img)
+    assert L.RandomHeight(0.5, seed=1)(img).shape[2:] == (6, 3)
+    assert L.RandomWidth((0.5, 0.5))(img).shape[1:] == (4, 9, 3)

@@ -28,8 +28,10 @@ from .normalization import BatchNormalization, GroupNormalization, LayerNormaliz
 from .noise import (AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D,
                     SpatialDropout3D)
 from .advanced_activations import ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU
-from .preprocessing import (CenterCrop, Normalization, RandomContrast, RandomCrop, RandomFlip,
-                            RandomRotation, RandomTranslation, RandomZoom, Resizing)
+from .preprocessing import (CenterCrop, Normalization, RandomBrightness, RandomContrast, RandomCrop,
+                            RandomFlip, RandomHeight, RandomRotation, RandomTranslation, RandomWidth,
+                            RandomZoom, Resizing)
+from .einsum_dense import EinsumDense
 from .lookup import CategoryEncoding, Discretization, IntegerLookup, StringLookup, TextVectorization
 from . import experimental  # noqa: E402  keras.layers.experimental.preprocessing (TF 2.2-2.5 path)
 

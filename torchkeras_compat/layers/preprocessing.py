@@ -209,6 +209,9 @@ class RandomFlip(_ImageLayer):
     def __init__(self, mode: str = "horizontal_and_vertical", seed: Optional[int] = None, **kwargs):
         kwargs.pop("rng_type", None)
         super().__init__(**kwargs)
+        # tf.keras's augmentation layers default to training=True in call(): a direct call (or a
+        # model called directly) augments; fit/predict/evaluate set the mode themselves
+        self.train(True)
         if mode not in _FLIP_MODES:
             raise ValueError(f"Layer {self.name}: RandomFlip layer {mode!r} is not a valid mode; "
                              f"expected one of {_FLIP_MODES}.")
@@ -263,6 +266,9 @@ class _RandomAffine(_ImageLayer):
                  seed: Optional[int] = None, fill_value: float = 0.0, **kwargs):
         kwargs.pop("rng_type", None)
         super().__init__(**kwargs)
+        # tf.keras's augmentation layers default to training=True in call(): a direct call (or a
+        # model called directly) augments; fit/predict/evaluate set the mode themselves
+        self.train(True)
         if fill_mode not in _FILL_MODES:
             raise NotImplementedError(f"Layer {self.name}: unknown fill_mode {fill_mode!r}; expected one "
                                       f"of {sorted(_FILL_MODES)}.")
@@ -398,6 +404,9 @@ class RandomContrast(Layer):
     def __init__(self, factor, seed: Optional[int] = None, **kwargs):
         kwargs.pop("rng_type", None)
         super().__init__(**kwargs)
+        # tf.keras's augmentation layers default to training=True in call(): a direct call (or a
+        # model called directly) augments; fit/predict/evaluate set the mode themselves
+        self.train(True)
         if isinstance(factor, (tuple, list)):
             lower, upper = float(factor[0]), float(factor[1])
         else:
@@ -437,6 +446,9 @@ class RandomCrop(_ImageLayer):
     def __init__(self, height: int, width: int, seed: Optional[int] = None, **kwargs):
         kwargs.pop("rng_type", None)
         super().__init__(**kwargs)
+        # tf.keras's augmentation layers default to training=True in call(): a direct call (or a
+        # model called directly) augments; fit/predict/evaluate set the mode themselves
+        self.train(True)
         self.height, self.width, self.seed = int(height), int(width), seed
         self._generator = torch.Generator().manual_seed(seed) if seed is not None else None
 
@@ -456,3 +468,105 @@ class RandomCrop(_ImageLayer):
         config = super().get_config()
         config.update({"rng_type": "stateful", "height": self.height, "width": self.width, "seed": self.seed})
         return config
+
+
+@registry.register("layer")
+class RandomBrightness(Layer):
+    """In training, adds to each image one random delta drawn from ``factor`` (a fraction of
+    ``value_range``'s width; a float ``f`` means ``(-f, f)``), then clips to ``value_range``;
+    identity at inference."""
+
+    def __init__(self, factor, value_range=(0, 255), seed: Optional[int] = None, **kwargs):
+        kwargs.pop("rng_type", None)
+        super().__init__(**kwargs)
+        # tf.keras's augmentation layers default to training=True in call(): a direct call (or a
+        # model called directly) augments; fit/predict/evaluate set the mode themselves
+        self.train(True)
+        lower, upper = (factor[0], factor[1]) if isinstance(factor, (tuple, list)) else (-factor, factor)
+        if not (-1.0 <= lower <= 1.0 and -1.0 <= upper <= 1.0):
+            raise ValueError(f"Layer {self.name}: `factor` values must be in [-1.0, 1.0]; received "
+                             f"factor={factor!r}.")
+        if len(value_range) != 2:
+            raise ValueError(f"Layer {self.name}: `value_range` must be a (low, high) pair; received "
+                             f"value_range={value_range!r}.")
+        self.factor = [min(lower, upper), max(lower, upper)]
+        self.value_range = sorted(value_range)
+        self.seed = seed
+        self._generator = torch.Generator().manual_seed(seed) if seed is not None else None
+
+    def call(self, inputs, training=None):
+        if not training:
+            return inputs
+        x = inputs.to(torch.float32) if not inputs.is_floating_point() else inputs
+        n = x.shape[0] if x.dim() == 4 else 1
+        lo, hi = self.factor
+        low, high = self.value_range
+        delta = (lo + (hi - lo) * torch.rand(n, generator=self._generator)) * (high - low)
+        delta = delta.to(x.device, x.dtype).reshape((n, 1, 1, 1) if x.dim() == 4 else (1, 1, 1))
+        return torch.clamp(x + delta, low, high)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"rng_type": "stateful", "factor": self.factor, "value_range": self.value_range,
+                       "seed": self.seed})
+        return config
+
+
+class _RandomResize(_ImageLayer):
+    """In training, resizes the batch along one axis by a random factor drawn from ``factor``
+    (a float ``f`` means ``(-f, f)``, sizes scale by ``1 + draw``); identity at inference."""
+
+    _axis = None  # -3 (height) or -2 (width) of an NHWC tensor
+
+    def __init__(self, factor, interpolation: str = "bilinear", seed: Optional[int] = None, **kwargs):
+        kwargs.pop("rng_type", None)
+        super().__init__(**kwargs)
+        # tf.keras's augmentation layers default to training=True in call(): a direct call (or a
+        # model called directly) augments; fit/predict/evaluate set the mode themselves
+        self.train(True)
+        lower, upper = (factor[0], factor[1]) if isinstance(factor, (tuple, list)) else (-factor, factor)
+        if upper < lower or lower < -1.0:
+            raise ValueError(f"Layer {self.name}: `factor` must be a value >= -1 or a (lower, upper) "
+                             f"pair with lower <= upper; received factor={factor!r}.")
+        if interpolation not in _INTERPOLATIONS:
+            raise NotImplementedError(f"Layer {self.name}: interpolation={interpolation!r} is not "
+                                      f"supported here; use one of {sorted(_INTERPOLATIONS)}.")
+        self.factor, self.interpolation, self.seed = factor, interpolation, seed
+        self._bounds = (1.0 + lower, 1.0 + upper)
+        self._generator = torch.Generator().manual_seed(seed) if seed is not None else None
+
+    def call(self, inputs, training=None):
+        if not training:
+            return inputs
+        lo, hi = self._bounds
+        scale = lo + (hi - lo) * float(torch.rand(1, generator=self._generator))
+        size = [inputs.shape[-3], inputs.shape[-2]]
+        axis = 0 if self._axis == -3 else 1
+        size[axis] = max(int(size[axis] * scale), 1)
+        return Resizing(size[0], size[1], interpolation=self.interpolation)(inputs)
+
+    def compute_output_shape(self, input_shape):
+        shape = list(input_shape)
+        shape[self._axis] = None
+        return tuple(shape)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"rng_type": "stateful", "factor": self.factor, "interpolation": self.interpolation,
+                       "seed": self.seed})
+        return config
+
+
+@registry.register("layer")
+class RandomHeight(_RandomResize):
+    """Random resizing of the height in training (see ``_RandomResize``)."""
+    _axis = -3
+
+
+@registry.register("layer")
+class RandomWidth(_RandomResize):
+    """Random resizing of the width in training (see ``_RandomResize``)."""
+    _axis = -2

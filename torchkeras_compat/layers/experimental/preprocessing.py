@@ -2,9 +2,9 @@
 path (the same classes as ``keras.layers``)."""
 from ..core import Rescaling
 from ..lookup import CategoryEncoding, Discretization, IntegerLookup, StringLookup, TextVectorization
-from ..preprocessing import (CenterCrop, Normalization, RandomContrast, RandomCrop, RandomFlip,
-                             RandomRotation, RandomTranslation, RandomZoom, Resizing)
+from ..preprocessing import (CenterCrop, Normalization, RandomContrast, RandomCrop, RandomFlip, RandomHeight,
+                             RandomRotation, RandomTranslation, RandomWidth, RandomZoom, Resizing)
 
 __all__ = ["CategoryEncoding", "Discretization", "IntegerLookup", "StringLookup", "TextVectorization",
-           "CenterCrop", "Normalization", "RandomContrast", "RandomCrop", "RandomFlip", "RandomRotation",
+           "CenterCrop", "Normalization", "RandomContrast", "RandomCrop", "RandomFlip", "RandomHeight", "RandomWidth", "RandomRotation",
            "RandomTranslation", "RandomZoom", "Rescaling", "Resizing"]
