@@ -111,11 +111,10 @@ def top_k_categorical_accuracy(y_true, y_pred, k: int = 5) -> Tensor:
 
 @registry.register("metric")
 def sparse_top_k_categorical_accuracy(y_true, y_pred, k: int = 5) -> Tensor:
-    """1 where the integer label is among the ``k`` highest scores."""
+    """1 where the integer label is among the ``k`` highest scores; shaped as `y_true` (so
+    ``(batch, 1)`` labels give ``(batch, 1)``, as Keras)."""
     y_pred = as_tensor(y_pred)
     y_true = as_tensor(y_true).to(y_pred.device)
-    if y_true.dim() == y_pred.dim() and y_true.shape[-1] == 1:
-        y_true = y_true.squeeze(-1)
     return _sparse_top_k_matches(y_true, y_pred, k)
 
 

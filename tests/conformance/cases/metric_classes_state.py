@@ -148,4 +148,15 @@ def _():
     report("history_names.values", [h.history[k][0] for k in h.history], rule="close", rtol=1e-4, atol=1e-6)
 
 
+@sub("function_shapes")
+def _():
+    for key, value in (("sparse_topk_col", M.sparse_top_k_categorical_accuracy(yi[:, None], pc, k=2)),
+                       ("sparse_topk_flat", M.sparse_top_k_categorical_accuracy(yi, pc, k=2)),
+                       ("sparse_acc_col", M.sparse_categorical_accuracy(yi[:, None].astype("float32"), pc)),
+                       ("topk_k1", M.top_k_categorical_accuracy(yc, pc, k=1)),
+                       ("bin_acc_flat_vs_col", M.binary_accuracy(yb[:, 0], pb)),
+                       ("bin_acc_thr", M.binary_accuracy(yb, pb, threshold=0.8))):
+        report("function_shapes." + key, num(value), rule="close", **TOLM)
+
+
 finish()
