@@ -151,3 +151,21 @@ def test_exclude_from_weight_decay_by_keras_name_pattern_or_weight_handle():
         decayed = not (w.name.endswith("bias:0") or w.name == "dense/kernel:0")
         np.testing.assert_allclose(w.numpy(), before[w.name] * (0.95 if decayed else 1.0),
                                    rtol=1e-6, err_msg=w.name)
+
+
+def test_restore_optimizer_state_takes_slots_grouped_or_variable_by_variable():
+    from torchkeras_compat.saving import compile_config
+    for key in ("adam", "adamw_amsgrad"):
+        model = trained(key)
+        state = model.optimizer.get_weights()
+        other = make_model()
+        _, cls_name, kwargs = STATE_CASES[key]
+        other.compile(optimizer=getattr(keras.optimizers, cls_name)(**kwargs), loss="mse")
+        if key == "adam":  # legacy Adam groups slot by slot; Keras 3 stores m, v of each weight in turn
+            n = len(model.trainable_weights)
+            given = [state[0]] + [state[1 + s * n + p] for p in range(n) for s in range(2)]
+        else:  # AdamW's own order is Keras 3's and tf.keras 2.11+'s: variable by variable
+            given = state
+        assert compile_config.restore_optimizer_state(other, given, per_variable=True)
+        for a, b in zip(other.optimizer.get_weights(), state):
+            np.testing.assert_array_equal(a, b)

@@ -215,8 +215,13 @@ def optimizer_weights_keras_layout(model) -> list:
     return [np.asarray(v) for v in model.optimizer.get_weights()]
 
 
-def restore_optimizer_state(model, values, names=None) -> bool:
-    """Set the optimizer's state from saved arrays when the shapes match; warn otherwise."""
+def restore_optimizer_state(model, values, names=None, per_variable: Optional[bool] = None) -> bool:
+    """Set the optimizer's state from saved arrays when the shapes match; warn otherwise.
+
+    `values` start with the iteration count; their slots are either grouped slot by slot
+    (tf.keras legacy optimizers: m0, m1..., v0, v1...) or given variable by variable
+    (tf.keras 2.11+ and Keras 3: m0, v0, m1, v1...). `per_variable` says which; by default the
+    file's `names` tell (``'iteration:0'`` first: variable by variable)."""
     optimizer = model.optimizer
     prepare = getattr(model, "_prepare_training", None)
     try:
@@ -228,7 +233,8 @@ def restore_optimizer_state(model, values, names=None) -> bool:
                       f"({e}); the model starts with a freshly initialized optimizer.")
         return False
     values = [np.asarray(v) for v in values]
-    per_variable = bool(names) and names[0].split("/")[-1] == "iteration:0"  # tf.keras 2.11+
+    if per_variable is None:
+        per_variable = bool(names) and names[0].split("/")[-1] == "iteration:0"  # tf.keras 2.11+
     if getattr(optimizer, "_current_only", False):
         if not per_variable:
             values = _grouped_to_optimizer_order(optimizer, values)
