@@ -167,6 +167,7 @@ class Optimizer:
         self.weight_decay = None if weight_decay is None else float(weight_decay)
         self._exclude_ids = set()
         self._exclude_names: List[str] = []
+        self._decays_cache: Dict[int, bool] = {}  # id(param) -> weight decay applies
         # Which tf.keras 2.21 optimizer's formulas to follow: the classes follow the legacy ones
         # (tf.keras.optimizers.legacy.*, which old code got); names given to compile() ('rmsprop')
         # and tf.keras 2.11+ configs give the current ones. RMSprop, Adagrad and Nadam differ.
@@ -217,6 +218,7 @@ class Optimizer:
             return
         self._params = params
         self._handles = [_keras_handle(v) for v in var_list]
+        self._decays_cache = {}
         self._slots = {}
         with torch.no_grad():
             self._create_slots(params)
@@ -368,13 +370,17 @@ class Optimizer:
         whose Keras name (``'dense/bias:0'``) matches one of the regular expressions `var_names`."""
         self._exclude_ids |= {id(v) for v in (var_list or [])}
         self._exclude_names += list(var_names or [])
+        self._decays_cache = {}
 
     def _decays(self, p: Tensor) -> bool:
-        handle = _keras_handle(p)
-        if id(p) in self._exclude_ids or (handle is not None and id(handle) in self._exclude_ids):
-            return False
-        name = (handle.name if handle is not None else None) or getattr(p, "_keras_name", None) or ""
-        return not any(re.search(pattern, name) for pattern in self._exclude_names)
+        decays = self._decays_cache.get(id(p))
+        if decays is None:  # decided once per parameter, not at every step
+            handle = _keras_handle(p)
+            name = (handle.name if handle is not None else None) or getattr(p, "_keras_name", None) or ""
+            decays = not (id(p) in self._exclude_ids or id(handle) in self._exclude_ids
+                          or any(re.search(pattern, name) for pattern in self._exclude_names))
+            self._decays_cache[id(p)] = decays
+        return decays
 
     def _groups(self, indices: List[int]) -> List[List[int]]:
         """Positions in `indices` to update together.
