@@ -198,14 +198,19 @@ class Metric:
         # Unnamed metrics get Keras's process-wide unique names ('auc', 'auc_1', ...), so two
         # AUC() objects in one compile() report under different history keys.
         self.name = name or _unique_name(_snake_case(type(self).__name__))
-        self.dtype = config.torch_dtype(dtype)
+        self._dtype = config.torch_dtype(dtype)  # the torch dtype of the state
         self._state_names: List[str] = []
         self._initial_values = {}
         self._user_weights: List[tuple] = []
 
+    @property
+    def dtype(self) -> str:
+        """The state's dtype by name ('float32'), as Keras reports it."""
+        return config.dtype_name(self._dtype)
+
     def _add_state(self, name: str, shape=(), initializer: str = "zeros", dtype=None) -> Tensor:
         """Create the state tensor ``self.<name>`` (zeros, or ones)."""
-        dtype = config.torch_dtype(dtype) if dtype is not None else self.dtype
+        dtype = config.torch_dtype(dtype) if dtype is not None else self._dtype
         fill = 1.0 if initializer == "ones" else 0.0
         value = torch.full(tuple(shape), fill, dtype=dtype)
         self._initial_values[name] = fill
@@ -217,7 +222,7 @@ class Metric:
                    **kwargs) -> MetricVariable:
         """A state variable for a user-written metric; ``reset_state`` sets it back."""
         from . import initializers
-        dtype = config.torch_dtype(dtype) if dtype is not None else self.dtype
+        dtype = config.torch_dtype(dtype) if dtype is not None else self._dtype
         init = initializers.get(initializer)
         value = init(tuple(shape), dtype=dtype).to(config.get_device())
         var = value.as_subclass(MetricVariable)
@@ -262,7 +267,7 @@ class Metric:
         return result
 
     def get_config(self) -> dict:
-        return {"name": self.name, "dtype": config.dtype_name(self.dtype)}
+        return {"name": self.name, "dtype": config.dtype_name(self._dtype)}
 
     @classmethod
     def from_config(cls, config_: dict) -> "Metric":
@@ -285,13 +290,13 @@ class Reduce(Metric):
 
     def update_state(self, values, sample_weight=None) -> None:
         if isinstance(sample_weight, (int, float)) and isinstance(values, Tensor) and values.dim() == 0 \
-                and values.dtype == self.dtype:
+                and values.dtype == self._dtype:
             return self._add_scalar(values, float(sample_weight))
         values = as_tensor(values)
         self._to_device(values.device)
-        values = values.to(self.dtype)
+        values = values.to(self._dtype)
         if sample_weight is not None:
-            sample_weight = _floatx_tensor(sample_weight, self.dtype, values.device)
+            sample_weight = _floatx_tensor(sample_weight, self._dtype, values.device)
             values, _, sample_weight = squeeze_or_expand(values, None, sample_weight)
             if _broadcastable_weights(sample_weight, values):
                 sample_weight = torch.broadcast_to(sample_weight, values.shape)
@@ -371,7 +376,7 @@ class MeanTensor(Metric):
         self._add_state("count", shape=self._shape)
 
     def update_state(self, values, sample_weight=None) -> None:
-        values = _floatx_tensor(values, self.dtype)
+        values = _floatx_tensor(values, self._dtype)
         if self._shape is None:
             self._build(tuple(values.shape))
         elif tuple(values.shape) != self._shape:
@@ -381,7 +386,7 @@ class MeanTensor(Metric):
         self._to_device(values.device)
         counts = torch.ones_like(values)
         if sample_weight is not None:
-            sample_weight = _floatx_tensor(sample_weight, self.dtype, values.device)
+            sample_weight = _floatx_tensor(sample_weight, self._dtype, values.device)
             values, _, sample_weight = squeeze_or_expand(values, None, sample_weight)
             if _broadcastable_weights(sample_weight, values):
                 sample_weight = torch.broadcast_to(sample_weight, values.shape)
@@ -403,7 +408,7 @@ class MeanTensor(Metric):
             super().reset_state()
 
     def get_config(self) -> dict:
-        return {"name": self.name, "dtype": config.dtype_name(self.dtype)}
+        return {"name": self.name, "dtype": config.dtype_name(self._dtype)}
 
 
 @registry.register("metric")
@@ -416,8 +421,8 @@ class MeanMetricWrapper(Mean):
         self._fn_kwargs = kwargs
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
-        y_pred = _floatx_tensor(y_pred, self.dtype)
-        y_true = _floatx_tensor(y_true, self.dtype, y_pred.device)
+        y_pred = _floatx_tensor(y_pred, self._dtype)
+        y_true = _floatx_tensor(y_true, self._dtype, y_pred.device)
         squeezed, y_true, _ = squeeze_or_expand(y_pred, y_true)
         logits = getattr(y_pred, "_keras_logits", None)
         if logits is not None and squeezed is not y_pred:
@@ -513,8 +518,8 @@ class RootMeanSquaredError(Mean):
         super().__init__(name=name, dtype=dtype)
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
-        y_pred = _floatx_tensor(y_pred, self.dtype)
-        y_true = _floatx_tensor(y_true, self.dtype, y_pred.device)
+        y_pred = _floatx_tensor(y_pred, self._dtype)
+        y_true = _floatx_tensor(y_true, self._dtype, y_pred.device)
         y_pred, y_true, _ = squeeze_or_expand(y_pred, y_true)
         super().update_state(torch.square(y_pred - y_true), sample_weight=sample_weight)
 
@@ -563,10 +568,10 @@ class _ConfusionMatrixMetric(Metric):
             self._add_state(name_, shape=(len(thresholds),))
 
     def _prepare(self, y_true, y_pred, sample_weight):
-        y_pred = _floatx_tensor(y_pred, self.dtype)
+        y_pred = _floatx_tensor(y_pred, self._dtype)
         self._to_device(y_pred.device)
-        y_true = _floatx_tensor(y_true, self.dtype, y_pred.device)
-        sw = None if sample_weight is None else _floatx_tensor(sample_weight, self.dtype, y_pred.device)
+        y_true = _floatx_tensor(y_true, self._dtype, y_pred.device)
+        sw = None if sample_weight is None else _floatx_tensor(sample_weight, self._dtype, y_pred.device)
         y_pred, y_true, sw = squeeze_or_expand(y_pred, y_true, sw)
         if self.top_k is not None:
             y_pred = _filter_top_k(y_pred, self.top_k)
@@ -592,14 +597,14 @@ class _ConfusionMatrixMetric(Metric):
         """The thresholds as a tensor on `device`, made once (no host-to-device copy per batch)."""
         cache = self.__dict__.setdefault("_threshold_tensors", {})
         if device not in cache:
-            cache[device] = torch.tensor(self.thresholds, dtype=self.dtype, device=device)
+            cache[device] = torch.tensor(self.thresholds, dtype=self._dtype, device=device)
         return cache[device]
 
     def _compared_counts(self, y_true, y_pred, sw):
         """Counts at each threshold; inputs ``(n,)`` give ``(T,)``, ``(n, labels)`` give ``(T, labels)``."""
         thresholds = self._thresholds_on(y_pred.device).view((-1,) + (1,) * y_pred.dim())
-        pred_pos = (y_pred.unsqueeze(0) > thresholds).to(self.dtype)
-        label_pos = (y_true != 0).to(self.dtype).unsqueeze(0)
+        pred_pos = (y_pred.unsqueeze(0) > thresholds).to(self._dtype)
+        label_pos = (y_true != 0).to(self._dtype).unsqueeze(0)
         w = sw.unsqueeze(0)
         return {"true_positives": torch.sum(label_pos * pred_pos * w, dim=1),
                 "false_positives": torch.sum((1 - label_pos) * pred_pos * w, dim=1),
@@ -615,12 +620,12 @@ class _ConfusionMatrixMetric(Metric):
         buckets = torch.clamp(buckets, max=n - 1).reshape(-1, labels)
         # one bin per (threshold bucket, label); labels count as positive when non-zero, as Keras
         index = (buckets * labels + torch.arange(labels, device=y_pred.device)).reshape(-1)
-        label_pos = (y_true != 0).to(self.dtype).reshape(-1, labels)
+        label_pos = (y_true != 0).to(self._dtype).reshape(-1, labels)
         sw = sw.reshape(-1, labels)
         true_w, false_w = label_pos * sw, (1.0 - label_pos) * sw
 
         def cumulated(weights):
-            bins = torch.zeros(n * labels, dtype=self.dtype, device=y_pred.device)
+            bins = torch.zeros(n * labels, dtype=self._dtype, device=y_pred.device)
             bins = bins.index_add_(0, index, weights.reshape(-1)).reshape(n, labels)
             return torch.flip(torch.cumsum(torch.flip(bins, [0]), 0), [0])
 
@@ -652,7 +657,7 @@ class _ConditionCount(_ConfusionMatrixMetric):
 
     def get_config(self) -> dict:
         return {"thresholds": self.init_thresholds, "name": self.name,
-                "dtype": config.dtype_name(self.dtype)}
+                "dtype": config.dtype_name(self._dtype)}
 
 
 @registry.register("metric")
@@ -771,8 +776,8 @@ class AUC(_ConfusionMatrixMetric):
             y_pred = torch.sigmoid(as_tensor(y_pred))
         if not self.multi_label and self.label_weights is None:
             return super().update_state(y_true, y_pred, sample_weight)
-        y_pred = _floatx_tensor(y_pred, self.dtype)
-        y_true = _floatx_tensor(y_true, self.dtype, y_pred.device)
+        y_pred = _floatx_tensor(y_pred, self._dtype)
+        y_true = _floatx_tensor(y_true, self._dtype, y_pred.device)
         if self.multi_label and y_pred.dim() != 2:
             raise ValueError("AUC: `y_pred` must have rank 2 when `multi_label=True`. "
                              f"Found rank {y_pred.dim()}; full shape: {tuple(y_pred.shape)}.")
@@ -780,21 +785,21 @@ class AUC(_ConfusionMatrixMetric):
             self._num_labels = int(y_pred.shape[-1])
             self._build_states((self._num_labels,))
         self._to_device(y_pred.device)
-        sw = torch.ones((), dtype=self.dtype, device=y_pred.device) if sample_weight is None \
-            else _floatx_tensor(sample_weight, self.dtype, y_pred.device)
+        sw = torch.ones((), dtype=self._dtype, device=y_pred.device) if sample_weight is None \
+            else _floatx_tensor(sample_weight, self._dtype, y_pred.device)
         y_pred, y_true, sw = squeeze_or_expand(y_pred, y_true, sw if sw.dim() else None)
-        sw = torch.ones((), dtype=self.dtype, device=y_pred.device) if sw is None else sw
+        sw = torch.ones((), dtype=self._dtype, device=y_pred.device) if sw is None else sw
         y_true = torch.broadcast_to(y_true, y_pred.shape)
         if sw.dim() == y_pred.dim() - 1:
             sw = sw.unsqueeze(-1)
         sw = torch.broadcast_to(sw, y_pred.shape)
         if self.label_weights is not None and not self.multi_label:
             # without multi_label, label weights weigh each label's entries before flattening
-            sw = sw * torch.tensor(self.label_weights, dtype=self.dtype, device=y_pred.device)
+            sw = sw * torch.tensor(self.label_weights, dtype=self._dtype, device=y_pred.device)
         if not self.multi_label:
             y_true, y_pred, sw = y_true.reshape(-1), y_pred.reshape(-1), sw.reshape(-1)
         counts = (self._bucketed_counts if self._evenly else self._compared_counts)(
-            (y_true != 0).to(self.dtype), y_pred, sw)
+            (y_true != 0).to(self._dtype), y_pred, sw)
         for name_ in self._counts:
             getattr(self, name_).add_(counts[name_])
 
@@ -846,11 +851,11 @@ class AUC(_ConfusionMatrixMetric):
 
     def result(self) -> Tensor:
         if not self._state_names:
-            return torch.zeros((), dtype=self.dtype)
+            return torch.zeros((), dtype=self._dtype)
         return self._result()
 
     def get_config(self) -> dict:
-        cfg = {"name": self.name, "dtype": config.dtype_name(self.dtype),
+        cfg = {"name": self.name, "dtype": config.dtype_name(self._dtype),
                "num_thresholds": self.num_thresholds, "curve": self.curve,
                "summation_method": self.summation_method, "multi_label": self.multi_label,
                "num_labels": self.num_labels, "label_weights": self.label_weights,
@@ -898,7 +903,7 @@ class _AtConstraintMetric(_ConfusionMatrixMetric):
 
     def get_config(self) -> dict:
         return {self._value_name: self.value, "num_thresholds": self.num_thresholds,
-                "class_id": self.class_id, "name": self.name, "dtype": config.dtype_name(self.dtype)}
+                "class_id": self.class_id, "name": self.name, "dtype": config.dtype_name(self._dtype)}
 
 
 @registry.register("metric")
@@ -991,7 +996,7 @@ class MeanIoU(Metric):
         denominator = cm.sum(0) + cm.sum(1) - tp
         num_valid = torch.sum((denominator != 0).to(torch.float64))
         iou = _divide_no_nan(tp, denominator)
-        return _divide_no_nan(torch.sum(iou), num_valid).to(self.dtype)
+        return _divide_no_nan(torch.sum(iou), num_valid).to(self._dtype)
 
     def get_config(self) -> dict:
         cfg = {"num_classes": self.num_classes, "ignore_class": self.ignore_class,
@@ -1021,7 +1026,7 @@ class IoU(MeanIoU):
         ids = torch.as_tensor(self.target_class_ids, device=cm.device)
         denominator = (cm.sum(0) + cm.sum(1) - tp)[ids]
         iou = _divide_no_nan(tp[ids], denominator)
-        return _divide_no_nan(iou.sum(), (denominator != 0).to(torch.float64).sum()).to(self.dtype)
+        return _divide_no_nan(iou.sum(), (denominator != 0).to(torch.float64).sum()).to(self._dtype)
 
     def get_config(self) -> dict:
         cfg = super().get_config()
@@ -1039,12 +1044,12 @@ class BinaryIoU(IoU):
         self.threshold = threshold
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
-        y_pred = (as_tensor(y_pred) >= self.threshold).to(self.dtype)
+        y_pred = (as_tensor(y_pred) >= self.threshold).to(self._dtype)
         super().update_state(y_true, y_pred, sample_weight)
 
     def get_config(self) -> dict:
         return {"target_class_ids": self.target_class_ids, "threshold": self.threshold,
-                "name": self.name, "dtype": config.dtype_name(self.dtype)}
+                "name": self.name, "dtype": config.dtype_name(self._dtype)}
 
 
 @registry.register("metric")
@@ -1107,8 +1112,8 @@ class FBetaScore(Metric):
         self._built_classes = num_classes
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
-        y_pred = as_tensor(y_pred).to(self.dtype)
-        y_true = as_tensor(y_true).to(y_pred.device, self.dtype)
+        y_pred = as_tensor(y_pred).to(self._dtype)
+        y_true = as_tensor(y_true).to(y_pred.device, self._dtype)
         if y_pred.ndim != 2:
             raise ValueError(f"FBetaScore expects 2D inputs (batch, classes); got y_pred of shape {tuple(y_pred.shape)}.")
         if self._built_classes is None:
@@ -1117,10 +1122,10 @@ class FBetaScore(Metric):
         if self.threshold is None:
             # the row's maximum is positive; an all-zero row stays all negative
             top = torch.amax(y_pred, dim=-1, keepdim=True)
-            y_pred = ((y_pred >= top) & (torch.abs(y_pred) > 1e-12)).to(self.dtype)
+            y_pred = ((y_pred >= top) & (torch.abs(y_pred) > 1e-12)).to(self._dtype)
         else:
-            y_pred = (y_pred > self.threshold).to(self.dtype)
-        w = None if sample_weight is None else as_tensor(sample_weight).to(y_pred.device, self.dtype).reshape(-1, 1)
+            y_pred = (y_pred > self.threshold).to(self._dtype)
+        w = None if sample_weight is None else as_tensor(sample_weight).to(y_pred.device, self._dtype).reshape(-1, 1)
         dims = None if self.average == "micro" else 0
 
         def wsum(v):
@@ -1134,7 +1139,7 @@ class FBetaScore(Metric):
 
     def result(self) -> Tensor:
         if self._built_classes is None:
-            return torch.zeros((), dtype=self.dtype)
+            return torch.zeros((), dtype=self._dtype)
         tp = self.true_positives
         precision = _divide_no_nan(tp, tp + self.false_positives)
         recall = _divide_no_nan(tp, tp + self.false_negatives)
@@ -1189,8 +1194,8 @@ class R2Score(Metric):
         self._outputs = None
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
-        y_pred = as_tensor(y_pred).to(self.dtype)
-        y_true = as_tensor(y_true).to(y_pred.device, self.dtype)
+        y_pred = as_tensor(y_pred).to(self._dtype)
+        y_true = as_tensor(y_true).to(y_pred.device, self._dtype)
         if y_pred.ndim != 2 or y_true.ndim != 2:
             raise ValueError("R2Score expects 2D inputs with shape (batch_size, output_dim). Received "
                              f"input shapes: y_pred.shape={tuple(y_pred.shape)} and "
@@ -1200,8 +1205,8 @@ class R2Score(Metric):
                 self._add_state(n, shape=(y_pred.shape[-1],))
             self._outputs = y_pred.shape[-1]
         self._to_device(y_pred.device)
-        w = torch.ones((), dtype=self.dtype, device=y_pred.device) if sample_weight is None \
-            else as_tensor(sample_weight).to(y_pred.device, self.dtype)
+        w = torch.ones((), dtype=self._dtype, device=y_pred.device) if sample_weight is None \
+            else as_tensor(sample_weight).to(y_pred.device, self._dtype)
         if w.ndim == 1:
             w = w[:, None]
         w = torch.broadcast_to(w, y_true.shape)
@@ -1213,7 +1218,7 @@ class R2Score(Metric):
 
     def result(self) -> Tensor:
         if self._outputs is None:
-            return torch.zeros((), dtype=self.dtype)
+            return torch.zeros((), dtype=self._dtype)
         mean = self.sum / self.count
         total = self.squared_sum - self.sum * mean
         raw = 1 - self.total_mse / total
@@ -1247,11 +1252,11 @@ class MeanRelativeError(Mean):
 
     def __init__(self, normalizer, name: Optional[str] = None, dtype=None):
         super().__init__(name=name or _unique_name("mean_relative_error"), dtype=dtype)
-        self.normalizer = as_tensor(normalizer).to(self.dtype)
+        self.normalizer = as_tensor(normalizer).to(self._dtype)
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
-        y_pred = as_tensor(y_pred).to(self.dtype)
-        y_true = as_tensor(y_true).to(y_pred.device, self.dtype)
+        y_pred = as_tensor(y_pred).to(self._dtype)
+        y_true = as_tensor(y_true).to(y_pred.device, self._dtype)
         rel = _divide_no_nan(torch.abs(y_pred - y_true), self.normalizer.to(y_pred.device).expand_as(y_pred))
         super().update_state(rel, sample_weight=sample_weight)
 
