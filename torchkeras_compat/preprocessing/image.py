@@ -92,12 +92,7 @@ def _sampling_grid(matrix: np.ndarray, offset: np.ndarray, extents: Tuple[int, i
     cols = m[:, :, None, None, 1] * np.arange(w, dtype=np.float64)
     if direct:
         rows, cols = rows * scale + shift, cols * scale
-    if device.type == "cpu":
-        # numpy, single-threaded: a parallel region costs more than this add on a busy machine
-        np_dtype = np.float64 if dtype == torch.float64 else np.float32
-        planes = torch.from_numpy(np.add(rows.astype(np_dtype), cols.astype(np_dtype)))
-    else:
-        planes = torch.from_numpy(rows).to(device, dtype) + torch.from_numpy(cols).to(device, dtype)
+    planes = torch.from_numpy(rows).to(device, dtype) + torch.from_numpy(cols).to(device, dtype)
     grid = planes.permute(1, 2, 3, 0)
     if direct:
         return grid, None
