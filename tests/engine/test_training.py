@@ -319,3 +319,20 @@ def test_a_failing_callback_surfaces_with_its_name():
     with pytest.raises(RuntimeError, match="boom") as info:
         model.fit(np.zeros((4, 3)), np.zeros((4, 1)), epochs=2, verbose=0, callbacks=[Boom()])
     assert "Boom.on_epoch_end" in "".join(getattr(info.value, "__notes__", []))
+
+
+def test_sample_and_class_weights_apply_to_labels_of_shape_n_against_n_by_1_predictions():
+    # tf.keras expands (n,) labels and weights to (n, 1) before the loss: the weights count
+    rng = np.random.RandomState(1)
+    x = rng.uniform(-1, 1, (24, 3)).astype("float32")
+    labels = (x[:, 0] > 0).astype("float32")
+    sw = np.linspace(0.5, 1.5, 24)
+    model = keras.Sequential([layers.Dense(1, activation="sigmoid", input_shape=(3,), kernel_initializer="ones")])
+    model.compile("sgd", "binary_crossentropy")
+    p = model.predict(x, verbose=0)[:, 0]
+    bce = -(labels * np.log(p) + (1 - labels) * np.log(1 - p))
+    assert model.evaluate(x, labels, sample_weight=sw, verbose=0) == pytest.approx((bce * sw).mean(), rel=1e-5)
+    assert model.evaluate(x, labels, sample_weight=sw, verbose=0) == \
+        pytest.approx(model.evaluate(x, labels[:, None], sample_weight=sw, verbose=0), rel=1e-6)
+    cw = np.where(labels > 0, 1.0, 2.0)
+    assert model.test_on_batch(x, labels, sample_weight=cw) == pytest.approx((bce * cw).mean(), rel=1e-5)

@@ -46,8 +46,34 @@ class LossesContainer:
         self.names = ["loss"] + ([f"{n}_loss" for n, f in zip(output_names, self.loss_fns) if f is not None]
                                  if multi else [])
         self.trackers = [metrics_mod.Mean(name=n) for n in self.names]
+        self.built = False  # as tf.keras: the loss trackers count as metrics once a batch has run
 
-    def __call__(self, y_true: list, y_pred: list, sample_weights: list, regularization: list):
+    @property
+    def metrics(self) -> list:
+        return list(self.trackers) if self.built else []
+
+    def __call__(self, y_true, y_pred, sample_weight=None, regularization_losses=None):
+        """tf.keras's ``model.compiled_loss(y, y_pred, sample_weight, regularization_losses)`` for
+        a user's ``train_step``: targets/predictions/weights as a tensor, a list in output order or
+        a dict by output name. Returns the total loss and updates the loss trackers."""
+        y_list, pred_list = self._as_list(y_true), self._as_list(y_pred)
+        sw_list = self._as_list(sample_weight) if isinstance(sample_weight, (list, tuple, dict)) \
+            else [sample_weight] * len(pred_list)
+        y_list = [None if t is None else torch.as_tensor(t, device=p.device)
+                  for t, p in zip(y_list, pred_list)]
+        total, per_output = self.compute(y_list, pred_list, sw_list, list(regularization_losses or []))
+        self.update_trackers(total, per_output, int(pred_list[0].shape[0]))
+        return total
+
+    def _as_list(self, values) -> list:
+        if isinstance(values, dict):
+            return [values.get(n) for n in self.output_names]
+        if isinstance(values, (list, tuple)) and len(self.output_names) > 1:
+            return list(values)
+        return [values]
+
+    def compute(self, y_true: list, y_pred: list, sample_weights: list, regularization: list):
+        """(total loss, per-output losses) of lists in output order; the trackers are not touched."""
         total, per_output = None, []
         for fn, w, yt, yp, sw in zip(self._loss_objects, self.loss_weights, y_true, y_pred, sample_weights):
             if fn is None:
@@ -55,6 +81,8 @@ class LossesContainer:
             if yt is None:
                 raise ValueError("Target data is missing for an output that has a loss. Your model "
                                  "has a loss for each output; pass targets for every output.")
+            if yt.ndim == 1 and yp.ndim == 2:  # labels (n,) against predictions (n, 1), as tf.keras
+                yt, sw = _match_rank(yt, yp, sw)
             value = fn(yt, yp, sample_weight=sw)
             per_output.append(value)
             term = value if w == 1.0 else w * value
@@ -67,6 +95,7 @@ class LossesContainer:
         values = [total] + (per_output if len(self.trackers) > 1 else [])
         for tracker, v in zip(self.trackers, values):
             tracker.update_state(v.detach(), sample_weight=batch_size)
+        self.built = True
 
 
 class MetricsContainer:
@@ -103,6 +132,28 @@ class MetricsContainer:
     @property
     def metrics(self) -> list:
         return [m for entries in self.per_output for m, _ in entries]
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        """tf.keras's ``model.compiled_metrics.update_state(y, y_pred, sample_weight)`` for a
+        user's ``train_step``: tensors, lists in output order or dicts by output name."""
+        def as_list(values):
+            if isinstance(values, dict):
+                return [values.get(n) for n in self.output_names]
+            if isinstance(values, (list, tuple)) and len(self.output_names) > 1:
+                return list(values)
+            return [values]
+        pred_list = [p.detach() for p in as_list(y_pred)]
+        y_list = [None if t is None else torch.as_tensor(t, device=p.device)
+                  for t, p in zip(as_list(y_true), pred_list)]
+        sw_list = as_list(sample_weight) if isinstance(sample_weight, (list, tuple, dict)) \
+            else [sample_weight] * len(pred_list)
+        if not self.built:
+            self.build(y_list, pred_list)
+        self.update(y_list, pred_list, sw_list)
+
+    def reset_state(self) -> None:
+        for m in self.metrics:
+            m.reset_state()
 
     def update(self, y_true: list, y_pred: list, sample_weights: list) -> None:
         for entries, yt, yp, sw in zip(self.per_output, y_true, y_pred, sample_weights):

@@ -44,8 +44,10 @@ class Functional(Model):
     """A model built from ``inputs`` to ``outputs`` KerasTensors (tf.keras's 'Functional')."""
 
     def _init_graph_network(self, inputs, outputs) -> None:
-        self._nested_inputs = inputs
-        self._nested_outputs = outputs
+        # dicts in key order: tf.keras flattens (and so orders input_names/output_names) by sorted key
+        self._nested_inputs = _sorted_dict(inputs)
+        self._nested_outputs = _sorted_dict(outputs)
+        inputs, outputs = self._nested_inputs, self._nested_outputs
         self.inputs: List[KerasTensor] = flatten_keras_tensors(inputs)
         self.outputs: List[KerasTensor] = flatten_keras_tensors(outputs)
         for t in self.inputs:
@@ -87,13 +89,11 @@ class Functional(Model):
 
     @property
     def input_shape(self):
-        shapes = [t.shape for t in self.inputs]
-        return shapes[0] if len(shapes) == 1 and not isinstance(self._nested_inputs, (list, tuple)) else shapes
+        return _shapes_like(self._nested_inputs, self.inputs)
 
     @property
     def output_shape(self):
-        shapes = [t.shape for t in self.outputs]
-        return shapes[0] if len(shapes) == 1 and not isinstance(self._nested_outputs, (list, tuple)) else shapes
+        return _shapes_like(self._nested_outputs, self.outputs)
 
     @property
     def input_spec(self):
@@ -141,11 +141,12 @@ class Functional(Model):
 
     def _flatten_inputs(self, inputs) -> list:
         if isinstance(inputs, dict):
-            missing = [n for n in self.input_names if n not in inputs]
+            keys = self._input_keys()
+            missing = [k for k in keys if k not in inputs]
             if missing:
                 raise ValueError(f"Model {self.name}: no data for input(s) {missing}; "
-                                 f"the inputs are named {self.input_names}.")
-            return [inputs[n] for n in self.input_names]
+                                 f"the inputs are named {keys}.")
+            return [inputs[k] for k in keys]
         flat = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
         if len(flat) != len(self.inputs):
             raise ValueError(f"Layer \"{self.name}\" expects {len(self.inputs)} input(s), but it "
@@ -161,6 +162,18 @@ class Functional(Model):
     def from_config(cls, config, custom_objects=None):
         from ..saving import model_config
         return model_config.functional_from_config(cls, config, custom_objects)
+
+
+def _shapes_like(structure, tensors):
+    """The shapes of a model's inputs or outputs: one shape, a list, or a dict for dict inputs."""
+    shapes = [t.shape for t in tensors]
+    if isinstance(structure, dict):
+        return dict(zip(structure, shapes))
+    return shapes[0] if len(shapes) == 1 and not isinstance(structure, (list, tuple)) else shapes
+
+
+def _sorted_dict(structure):
+    return {k: structure[k] for k in sorted(structure)} if isinstance(structure, dict) else structure
 
 
 def _map_graph(inputs, outputs):

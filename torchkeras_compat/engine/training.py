@@ -43,7 +43,8 @@ class Model(Layer):
         default = "model" if inputs is not None else _snake(type(self).__name__)
         super().__init__(name=name or unique_name(default), trainable=trainable,
                          **{k: v for k, v in kwargs.items() if k in ("dtype",)})
-        self._init_set(_is_graph_network=False, optimizer=None, compiled_loss=None,
+        # inputs/outputs: None until a graph defines them (a subclassed model keeps None, as tf.keras)
+        self._init_set(_is_graph_network=False, inputs=None, outputs=None, optimizer=None, compiled_loss=None,
                        compiled_metrics=None, stop_training=False, history=None,
                        _is_compiled=False, _train_prepared=False, _regularized=[], _loss_fns_added=[],
                        _constrained=[], _policy=None, _loss_scaled=False)
@@ -96,9 +97,10 @@ class Model(Layer):
 
     def _compiled_metric_objects(self) -> list:
         # As tf.keras 2: empty until the first train/test step has built the metrics.
-        if self.compiled_loss is None or self.compiled_metrics is None or not self.compiled_metrics.built:
+        if self.compiled_loss is None or self.compiled_metrics is None:
             return []
-        return list(self.compiled_loss.trackers) + self.compiled_metrics.metrics
+        return (list(self.compiled_loss.trackers) if self.compiled_loss.built else []) + \
+            (self.compiled_metrics.metrics if self.compiled_metrics.built else [])
 
     @property
     def state_updates(self):
@@ -125,6 +127,34 @@ class Model(Layer):
     def _device(self) -> torch.device:
         return self._weight_device()
 
+    def build(self, input_shape=None) -> None:
+        """Build a subclassed model for inputs of ``input_shape`` (a shape tuple, a list of them or
+        a dict): call it once on zeros of that shape (None sizes taken as 1), as tf.keras builds
+        it on placeholders, so that every sublayer creates its weights."""
+        if self._is_graph_network:
+            self.built = True
+            return
+        if input_shape is None:
+            raise ValueError("You must provide an `input_shape` argument.")
+        self._build_input_shape = input_shape
+        self.built = True  # the trial call below must not build again
+        device, was_training = self._device(), self.training
+        zeros = _zeros_for_shape(input_shape, device)
+        try:
+            with torch.no_grad():
+                self(zeros, training=False)
+        except Exception:
+            self.built = False
+            raise
+        finally:
+            self.train(was_training)
+
+    def _maybe_build(self, input_shapes) -> None:
+        if not self.built and not self._is_graph_network and type(self).build is Model.build:
+            self.built = True  # a subclassed model's sublayers build during this very call
+            return
+        super()._maybe_build(input_shapes)
+
     # ------------------------------------------------------------ compile
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
                 sample_weight_mode=None, weighted_metrics=None, run_eagerly=None,
@@ -144,6 +174,8 @@ class Model(Layer):
         self._loss_scaled = isinstance(self.optimizer, mixed_precision.LossScaleOptimizer)
         self.loss = loss
         output_names = self._output_names()
+        loss, loss_weights, metrics, weighted_metrics = (
+            self._by_output_name(v) for v in (loss, loss_weights, metrics, weighted_metrics))
         self.compiled_loss = LossesContainer(loss, loss_weights, output_names)
         self.compiled_metrics = MetricsContainer(metrics, weighted_metrics, output_names,
                                                  self.compiled_loss.loss_fns)
@@ -171,21 +203,55 @@ class Model(Layer):
         x_list = self._inputs_as_list(x)
         x_list = [data_adapter.to_tensor(a, "x") for a in x_list]
         self._maybe_build_from_data(x_list)
+        x_list = self._conform_input_ranks(x_list)
         self._check_input_shapes(x_list)
         y_list = None if y is None else [None if a is None else data_adapter.to_tensor(a, "y")
                                           for a in self._outputs_as_list(y)]
         sw_list = self._sample_weights(y_list, sample_weight, class_weight)
         return x_list, y_list, sw_list
 
+    def _input_keys(self) -> list:
+        """The keys that name the inputs in a dict of data: a dict-of-Inputs model's own keys,
+        else the input layers' names."""
+        nested = getattr(self, "_nested_inputs", None)
+        if isinstance(nested, dict):
+            return list(nested)
+        return list(getattr(self, "input_names", None) or [])
+
+    def _output_key_names(self) -> dict:
+        """For a model whose outputs are a dict: {dict key: output layer name}, else {}."""
+        nested = getattr(self, "_nested_outputs", None)
+        if not isinstance(nested, dict):
+            return {}
+        return dict(zip(nested, self._output_names()))
+
+    def _by_output_name(self, value):
+        """A dict keyed by the model's output dict keys, re-keyed by output names (what compile,
+        fit's targets and weights accept, as tf.keras); other values unchanged."""
+        key_names = self._output_key_names()
+        if not key_names or not isinstance(value, dict):
+            return value
+        return {key_names.get(k, k): v for k, v in value.items()}
+
+    def _pack_outputs(self, outputs: list):
+        """Per-output results in the structure of the model's outputs (a dict for dict outputs)."""
+        nested = getattr(self, "_nested_outputs", None)
+        if isinstance(nested, dict):
+            return dict(zip(nested, outputs))
+        return outputs[0] if len(outputs) == 1 else outputs
+
     def _inputs_as_list(self, x) -> list:
         names = getattr(self, "input_names", None)
         if isinstance(x, dict):
             if not names:
                 return list(x.values())
-            missing = [n for n in names if n not in x]
+            keys = self._input_keys()
+            if not all(k in x for k in keys) and all(n in x for n in names):
+                keys = names
+            missing = [k for k in keys if k not in x]
             if missing:
-                raise ValueError(f"No data provided for \"{missing[0]}\". Need data for each key in: {names}")
-            return [x[n] for n in names]
+                raise ValueError(f"No data provided for \"{missing[0]}\". Need data for each key in: {keys}")
+            return [x[k] for k in keys]
         if isinstance(x, (list, tuple)) and names is not None and len(names) > 1:
             if len(x) != len(names):
                 raise ValueError(f"Error when checking model input: the list of Numpy arrays that you "
@@ -199,6 +265,7 @@ class Model(Layer):
 
     def _outputs_as_list(self, y) -> list:
         names = self._output_names()
+        y = self._by_output_name(y)
         if isinstance(y, dict):
             unknown = [k for k in y if k not in names]
             if unknown:
@@ -217,6 +284,7 @@ class Model(Layer):
 
     def _sample_weights(self, y_list, sample_weight, class_weight) -> list:
         n_out = len(self._output_names())
+        sample_weight, class_weight = self._by_output_name(sample_weight), self._by_output_name(class_weight)
         if sample_weight is None:
             sws = [None] * n_out
         elif isinstance(sample_weight, dict):
@@ -245,6 +313,22 @@ class Model(Layer):
 
     def _maybe_build_from_data(self, x_list) -> None:
         """Deferred-build models (Sequential without input shape, subclassed) build on first data."""
+
+    def _conform_input_ranks(self, x_list) -> list:
+        """As tf.keras, an array with one axis too many whose last size is 1 is squeezed, and one
+        with an axis too few is given a last axis of 1 when the model's input ends in size 1."""
+        inputs = getattr(self, "inputs", None)
+        if not inputs or len(inputs) != len(x_list):
+            return x_list
+        out = []
+        for t, a in zip(inputs, x_list):
+            rank = len(t.shape)
+            if a.ndim == rank + 1 and a.shape[-1] == 1:
+                a = a.squeeze(-1)
+            elif a.ndim == rank - 1 and rank > 1 and t.shape[-1] == 1:
+                a = a.unsqueeze(-1)
+            out.append(a)
+        return out
 
     def _check_input_shapes(self, x_list) -> None:
         inputs = getattr(self, "inputs", None)
@@ -278,7 +362,8 @@ class Model(Layer):
 
     def _as_output_list(self, y_pred) -> list:
         if isinstance(y_pred, dict):
-            return [y_pred[n] for n in self._output_names()]
+            keys = self._output_key_names() or self._output_names()
+            return [y_pred[k] for k in keys]
         return list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]
 
     def _regularization_losses(self, call_losses) -> list:
@@ -317,8 +402,9 @@ class Model(Layer):
         device and the batch-size tensors that the loss trackers weigh each batch by."""
         self._step_cache = {"device": self._device()}
 
-    def train_step(self, x_list, y_list, sw_list):
-        """One optimisation step on a batch; returns the total loss (a 0-d tensor)."""
+    def _train_step_lists(self, x_list, y_list, sw_list):
+        """One optimisation step on a batch of lists (inputs, targets, sample weights in the
+        model's input/output order); returns the total loss (a 0-d tensor)."""
         if not self._train_prepared:
             self._prepare_training(x_list)
         if self._jit_compile:
@@ -342,7 +428,7 @@ class Model(Layer):
         try:
             with self._autocast():
                 y_pred = self._as_output_list(self._forward(x_list, training=training))
-                total, per_output = self.compiled_loss(y_list, y_pred, sw_list,
+                total, per_output = self.compiled_loss.compute(y_list, y_pred, sw_list,
                                                        self._regularization_losses(call_losses))
         finally:
             CALL_CONTEXT.losses = None
@@ -385,14 +471,15 @@ class Model(Layer):
         cache = self.__dict__.get("_step_cache")
         return cache["device"] if cache is not None else self._device()
 
-    def test_step(self, x_list, y_list, sw_list):
+    def _test_step_lists(self, x_list, y_list, sw_list):
+        """Loss and metrics of one batch of lists, without training; returns the total loss."""
         with torch.no_grad(), self._autocast():
             CALL_CONTEXT.losses = call_losses = []
             try:
                 y_pred = self._as_output_list(self._forward(x_list, training=False))
             finally:
                 CALL_CONTEXT.losses = None
-            total, per_output = self.compiled_loss(y_list, y_pred, sw_list,
+            total, per_output = self.compiled_loss.compute(y_list, y_pred, sw_list,
                                                    self._regularization_losses(call_losses))
             self._update_metrics(total, per_output, y_list, y_pred, sw_list)
         return total
@@ -406,6 +493,66 @@ class Model(Layer):
             self.compiled_metrics.update(y_list, [p.detach() for p in y_pred], sw_list)
 
     def _logs(self) -> dict:
+        return {metric_name(m): m.result() for m in self.metrics}
+
+    # ------------------------------------------------------------ tf.keras 2.2+ step API
+    # ``fit``/``evaluate``/``predict`` call these only when a subclass overrides them; the built-in
+    # steps run the list-based ``_train_step_lists``/``_test_step_lists`` directly.
+    def train_step(self, data) -> dict:
+        """One training step on ``data`` = ``(x, y)`` or ``(x, y, sample_weight)``; returns the
+        logs ``{metric name: value}``. Override it to customise training (call ``self(x,
+        training=True)``, ``self.compute_loss(...)``, ``loss.backward()``, ``self.optimizer.step()``)."""
+        x_list, y_list, sw_list = self._step_lists(data)
+        if not self._train_prepared:
+            self._prepare_training(x_list)
+        self._train_step_lists(x_list, y_list, sw_list)
+        return self.get_metrics_result()
+
+    def test_step(self, data) -> dict:
+        """Loss and metrics of one batch ``data`` = ``(x, y)`` or ``(x, y, sample_weight)``."""
+        self._test_step_lists(*self._step_lists(data))
+        return self.get_metrics_result()
+
+    def predict_step(self, data):
+        """The model's outputs for one batch: ``data`` is ``x`` (or ``(x,)``)."""
+        x, _, _ = unpack_x_y_sample_weight(data)
+        return self(x, training=False)
+
+    def _step_lists(self, data):
+        x, y, sw = unpack_x_y_sample_weight(data)
+        x_list, y_list, sw_list = self._standardize(x, y, sw)
+        return self._to_device((x_list, y_list, sw_list))
+
+    def _overrides(self, step: str) -> bool:
+        """Whether a subclass defines its own ``train_step``/``test_step``/``predict_step``."""
+        return getattr(type(self), step) is not getattr(Model, step)
+
+    def _step_data(self, x_list, y_list=None, sw_list=None):
+        """A batch of lists in the structure a user's step receives: ``x`` (a tensor, or a list for
+        several inputs), then ``y`` and the sample weights likewise, as tf.keras packs them."""
+        def one(values):
+            return values[0] if len(values) == 1 else list(values)
+        x = one(x_list) if len(x_list) == 1 and not self._takes_input_list() else list(x_list)
+        if y_list is None:
+            return x if torch.is_tensor(x) else (x,)
+        if sw_list is None or all(w is None for w in sw_list):
+            return x, one(y_list)
+        return x, one(y_list), one(sw_list)
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None):
+        """The compiled loss of a batch plus the model's added and regularization losses
+        (tf.keras 2.11+); updates the loss trackers as ``compiled_loss`` does."""
+        del x  # the signature is Keras's; the compiled loss needs only targets and predictions
+        return self.compiled_loss(y, y_pred, sample_weight, regularization_losses=self.losses)
+
+    def compute_metrics(self, x, y, y_pred, sample_weight) -> dict:
+        """Update the compiled metrics with a batch; returns ``get_metrics_result()``."""
+        del x
+        self.compiled_metrics.update_state(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def get_metrics_result(self) -> dict:
+        """Every metric's current result (the loss tracker included) as ``{name: value}``."""
         return {metric_name(m): m.result() for m in self.metrics}
 
     def _to_device(self, batch):
@@ -472,8 +619,7 @@ class Model(Layer):
         self.eval()
         with torch.no_grad():
             out = self._as_output_list(self._forward(self._to_device(x_list), training=False))
-        out = [o.detach().cpu().numpy() for o in out]
-        return out[0] if len(out) == 1 else out
+        return self._pack_outputs([o.detach().cpu().numpy() for o in out])
 
     # ------------------------------------------------------------ Keras 1/2.0 spellings
     def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1, callbacks=None,
@@ -591,3 +737,40 @@ def _snake(name: str) -> str:
 
 def _fmt_shape(shape) -> str:
     return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _zeros_for_shape(shape, device):
+    """Zeros of a shape (None -> 1), a list of shapes or a dict of them, for building a model."""
+    if isinstance(shape, dict):
+        return {k: _zeros_for_shape(v, device) for k, v in shape.items()}
+    if isinstance(shape, (list, tuple)) and shape and isinstance(shape[0], (list, tuple)) or \
+            hasattr(shape, "__len__") and shape and hasattr(shape[0], "as_list"):
+        return [_zeros_for_shape(s, device) for s in shape]
+    dims = [1 if d is None else int(d) for d in (shape.as_list() if hasattr(shape, "as_list") else shape)]
+    return torch.zeros(dims, dtype=config.torch_dtype(), device=device)
+
+
+def unpack_x_y_sample_weight(data):
+    """``(x, y, sample_weight)`` from a batch ``data``: ``x``, ``(x,)``, ``(x, y)`` or
+    ``(x, y, sample_weight)`` (missing parts are None), as ``keras.utils.unpack_x_y_sample_weight``."""
+    if isinstance(data, list):
+        data = tuple(data)
+    if not isinstance(data, tuple):
+        return data, None, None
+    if len(data) == 1:
+        return data[0], None, None
+    if len(data) == 2:
+        return data[0], data[1], None
+    if len(data) == 3:
+        return data[0], data[1], data[2]
+    raise ValueError(f"Data is expected to be in format `x`, `(x,)`, `(x, y)`, or `(x, y, "
+                     f"sample_weight)`, found: {data!r}")
+
+
+def pack_x_y_sample_weight(x, y=None, sample_weight=None):
+    """The inverse of ``unpack_x_y_sample_weight``."""
+    if y is None:
+        return x if not isinstance(x, (tuple, list)) else (x,)
+    if sample_weight is None:
+        return x, y
+    return x, y, sample_weight

@@ -232,9 +232,46 @@ def _run_epochs(model, handler, cbs, val, initial_epoch, epochs, from_iterator, 
     return training_logs
 
 
+def _train_batch(model, x_list, y_list, sw_list):
+    """One train step; returns the logs of a user's ``train_step`` override, else None (the
+    built-in step leaves its results in the model's metrics)."""
+    if not model._overrides("train_step"):
+        model._train_step_lists(x_list, y_list, sw_list)
+        return None
+    if not model._train_prepared:
+        model._prepare_training(x_list)
+    return _step_logs(model.train_step(model._step_data(x_list, y_list, sw_list)), "train_step")
+
+
+def _test_batch(model, x_list, y_list, sw_list):
+    """As ``_train_batch``, for evaluation (``test_step``)."""
+    if not model._overrides("test_step"):
+        model._test_step_lists(x_list, y_list, sw_list)
+        return None
+    with torch.no_grad():
+        return _step_logs(model.test_step(model._step_data(x_list, y_list, sw_list)), "test_step")
+
+
+def _step_logs(logs, step: str) -> dict:
+    if not isinstance(logs, dict):
+        raise TypeError(f"A custom `{step}` must return a dict of metric names to values (as tf.keras "
+                        f"expects, e.g. `{{m.name: m.result() for m in self.metrics}}`); got "
+                        f"{type(logs).__name__}.")
+    return logs
+
+
+def flatten_metrics_in_order(logs: dict, metrics_names: list):
+    """evaluate()/*_on_batch values as a list: the metrics in ``metrics_names`` order, then any
+    other keys a custom step returned (sorted); a single value alone, as tf.keras."""
+    values = [logs[n] for n in metrics_names if n in logs]
+    values += [logs[k] for k in sorted(logs) if k not in metrics_names]
+    return values[0] if len(values) == 1 else values
+
+
 def _run_epoch(model, handler, cbs, epoch, from_iterator, class_weight, first_step=0):
     want_batch_logs = cbs._should_call["train"]
     ran = False
+    step_logs = None
     # arrays already on the model's device (CPU training on numpy data) need no per-batch move
     in_place = not from_iterator and model._device().type == "cpu" and handler.on_device(model._device())
     batches = handler.batches(epoch)
@@ -249,15 +286,15 @@ def _run_epoch(model, handler, cbs, epoch, from_iterator, class_weight, first_st
             x_list, y_list, sw_list = batch
         else:
             x_list, y_list, sw_list = model._to_device(batch)
-        model.train_step(x_list, y_list, sw_list)
+        step_logs = _train_batch(model, x_list, y_list, sw_list)
         ran = True
         if want_batch_logs:
-            cbs.on_train_batch_end(step, model._logs())
+            cbs.on_train_batch_end(step, model._logs() if step_logs is None else step_logs)
         if model.stop_training:
             break
     if not ran and from_iterator:
         return None
-    return model._logs()
+    return model._logs() if step_logs is None else step_logs
 
 
 # ---------------------------------------------------------------- evaluate
@@ -280,6 +317,7 @@ def run_evaluate(model, x, y, batch_size, verbose, sample_weight, steps, callbac
     cbs.on_test_begin()
     want_batch_logs = cbs._should_call["test"]
     ran = False
+    step_logs = None
     for step, batch in enumerate(handler.batches(0)):
         if want_batch_logs:
             cbs.on_test_batch_begin(step)
@@ -287,19 +325,21 @@ def run_evaluate(model, x, y, batch_size, verbose, sample_weight, steps, callbac
             x_list, y_list, sw_list = _standardize_batch(model, batch)
         else:
             x_list, y_list, sw_list = model._to_device(batch)
-        model.test_step(x_list, y_list, sw_list)
+        step_logs = _test_batch(model, x_list, y_list, sw_list)
         ran = True
         if want_batch_logs:
-            cbs.on_test_batch_end(step, model._logs())
+            cbs.on_test_batch_end(step, model._logs() if step_logs is None else step_logs)
     if not ran:
         raise ValueError("Unexpected result of `evaluate`: no batches were processed; "
                          "the data is empty or the generator yielded nothing.")
-    logs = replicas.reduced_logs(model) if replicas is not None else _float_logs(model._logs())
+    if step_logs is not None:
+        logs = _float_logs(step_logs)
+    else:
+        logs = replicas.reduced_logs(model) if replicas is not None else _float_logs(model._logs())
     cbs.on_test_end(logs)
     if return_dict:
         return logs
-    values = [logs[n] for n in model.metrics_names]
-    return values[0] if len(values) == 1 else values
+    return flatten_metrics_in_order(logs, model.metrics_names)
 
 
 # ---------------------------------------------------------------- predict
@@ -313,6 +353,7 @@ def run_predict(model, x, batch_size, verbose, steps, callbacks, max_queue_size,
     cbs.on_predict_begin()
     want_batch_logs = cbs._should_call["predict"]
     chunks = None
+    custom_step, keys = model._overrides("predict_step"), None
     with torch.no_grad():
         for step, batch in enumerate(handler.batches(0)):
             if want_batch_logs:
@@ -323,7 +364,12 @@ def run_predict(model, x, batch_size, verbose, steps, callbacks, max_queue_size,
             else:
                 x_list = xb
             x_list = model._to_device(x_list)
-            out = model._as_output_list(model._forward(x_list, training=False))
+            if custom_step:
+                raw = model.predict_step(model._step_data(x_list))
+                keys = list(raw) if isinstance(raw, dict) else keys
+                out = [raw[k] for k in keys] if isinstance(raw, dict) else model._as_output_list(raw)
+            else:
+                out = model._as_output_list(model._forward(x_list, training=False))
             out = [o.detach() for o in out]
             if chunks is None:
                 chunks = [[] for _ in out]
@@ -336,7 +382,9 @@ def run_predict(model, x, batch_size, verbose, steps, callbacks, max_queue_size,
                          "the data is empty or the generator yielded nothing.")
     results = [torch.cat(c).cpu().numpy() for c in chunks]
     cbs.on_predict_end()
-    return results[0] if len(results) == 1 else results
+    if keys is not None:  # a custom predict_step returned a dict
+        return dict(zip(keys, results))
+    return model._pack_outputs(results)
 
 
 # ---------------------------------------------------------------- on batch
@@ -350,16 +398,17 @@ def run_on_batch(model, x, y, sample_weight, class_weight, reset_metrics, return
         model.train(True)
         if reset_metrics:
             model.reset_metrics()
-        model.train_step(x_list, y_list, sw_list)
-        model.train(False)
+        try:
+            step_logs = _train_batch(model, x_list, y_list, sw_list)
+        finally:
+            model.train(False)
     else:
         model._prepare_eval()
         model.eval()
         if reset_metrics:
             model.reset_metrics()
-        model.test_step(x_list, y_list, sw_list)
-    logs = _float_logs(model._logs())
+        step_logs = _test_batch(model, x_list, y_list, sw_list)
+    logs = _float_logs(model._logs() if step_logs is None else step_logs)
     if return_dict:
         return logs
-    values = [logs[n] for n in model.metrics_names]
-    return values[0] if len(values) == 1 else values
+    return flatten_metrics_in_order(logs, model.metrics_names)
