@@ -68,3 +68,25 @@ def test_clear_errors():
         L.StringLookup(vocabulary=["a", "a"])
     with pytest.raises(ValueError, match="num_oov_indices=0"):
         L.StringLookup(vocabulary=["a"], num_oov_indices=0)(np.array(["b"]))
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("", 1936946117179621455), ("a", 3694432073954588131), ("hello", 3786372426573024488),
+    ("y" * 17, 426471879119003573), ("q" * 33, 337133943010535267), ("e" * 65, 3880795628666184432),
+    ("t" * 129, 3234498929978985394)])
+def test_farmhash_matches_tensorflow(text, expected):
+    """tf.strings.to_hash_bucket_fast(text, 2**62) values, recorded from TensorFlow 2.21 (every
+    length branch of FarmHash: 0-16, 17-32, 33-64, >64 bytes)."""
+    from torchkeras_compat.layers._farmhash import fingerprint64
+    assert fingerprint64(text.encode()) % 2 ** 62 == expected
+
+
+def test_hashing_layer_strings_ints_and_mask():
+    assert L.Hashing(num_bins=3)([["A"], ["B"], ["C"], ["D"], ["E"]]).reshape(-1).tolist() == [1, 0, 1, 1, 2]
+    assert L.Hashing(num_bins=3, mask_value="")(np.array([["A"], [""], ["C"]])).reshape(-1).tolist() == [1, 0, 2]
+    assert L.Hashing(num_bins=7, mask_value=0)(np.array([[0], [5], [9]])).reshape(-1).tolist() == [0, 2, 6]
+    inp = L.Input(shape=(1,), dtype="int64")
+    model = keras.models.Model(inp, L.Hashing(5, output_mode="one_hot")(inp))
+    assert model.predict(np.array([[11], [22]]), verbose=0).argmax(-1).tolist() == [4, 0]
+    with pytest.raises(NotImplementedError, match="salt"):
+        L.Hashing(3, salt=1)

@@ -32,7 +32,7 @@ from .preprocessing import (CenterCrop, Normalization, RandomBrightness, RandomC
                             RandomFlip, RandomHeight, RandomRotation, RandomTranslation, RandomWidth,
                             RandomZoom, Resizing)
 from .einsum_dense import EinsumDense
-from .lookup import CategoryEncoding, Discretization, IntegerLookup, StringLookup, TextVectorization
+from .lookup import CategoryEncoding, Discretization, Hashing, IntegerLookup, StringLookup, TextVectorization
 from . import experimental  # noqa: E402  keras.layers.experimental.preprocessing (TF 2.2-2.5 path)
 
 

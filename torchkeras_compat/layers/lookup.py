@@ -646,3 +646,83 @@ class TextVectorization(_StringInput, _IndexLookup):
         config = dict(config)
         config.pop("vocabulary_size", None)
         return cls(**config)
+
+
+# ---------------------------------------------------------------- Hashing
+@registry.register("layer")
+class Hashing(Layer):
+    """Hashes strings or integers into ``num_bins`` bins with FarmHash's Fingerprint64, as
+    ``tf.strings.to_hash_bucket_fast`` (integers are hashed as their decimal strings). With
+    ``mask_value``, that value goes to bin 0 and the others to bins ``1..num_bins-1``.
+
+    Integer tensors work inside a model graph; strings, as for ``StringLookup``, on the data.
+    """
+
+    def __init__(self, num_bins: int, mask_value=None, salt=None, output_mode: str = "int",
+                 sparse: bool = False, **kwargs):
+        kwargs.setdefault("dtype", "int64" if output_mode == "int" else None)
+        super().__init__(**kwargs)
+        if num_bins is None or num_bins <= 0:
+            raise ValueError(f"Layer {self.name}: `num_bins` must be a positive integer; received "
+                             f"num_bins={num_bins}.")
+        if salt is not None:
+            raise NotImplementedError(f"Layer {self.name}: a `salt` switches TensorFlow to its keyed "
+                                      "SipHash, which is not reproduced here; leave salt=None.")
+        if sparse:
+            raise NotImplementedError(f"Layer {self.name}: sparse=True outputs are not supported.")
+        self.output_mode = _check_mode(output_mode, ("int",) + _COUNTING_MODES[:3], self.name)
+        self.num_bins, self.mask_value, self.salt, self.sparse = int(num_bins), mask_value, salt, False
+
+    def __call__(self, *args, **kwargs):
+        inputs = args[0] if args else kwargs.get("inputs")
+        if torch.is_tensor(inputs) or isinstance(inputs, KerasTensor) or flatten_keras_tensors(inputs):
+            return super().__call__(*args, **kwargs)
+        arr = np.asarray(inputs)
+        if arr.dtype.kind in "iu":
+            return super().__call__(torch.as_tensor(arr), *args[1:], **kwargs)
+        return self._bins(np.asarray(inputs, dtype=object))
+
+    def call(self, inputs):
+        if inputs.is_floating_point():
+            raise ValueError(f"Layer {self.name} hashes strings or integers; received a "
+                             f"{inputs.dtype} tensor.")
+        return self._bins(inputs.detach().cpu().numpy()).to(inputs.device)
+
+    def _bins(self, values: np.ndarray) -> torch.Tensor:
+        from ._farmhash import fingerprint64
+        masked = self.mask_value is not None
+        bins = self.num_bins - 1 if masked else self.num_bins
+        flat = []
+        for v in values.reshape(-1).tolist():
+            if masked and _same_value(v, self.mask_value):
+                flat.append(0)
+                continue
+            text = v if isinstance(v, bytes) else str(int(v) if isinstance(v, (int, np.integer)) else v).encode("utf-8")
+            flat.append(fingerprint64(text) % bins + (1 if masked else 0))
+        ids = torch.as_tensor(np.asarray(flat, dtype=np.int64).reshape(values.shape))
+        if self.output_mode == "int":
+            return ids
+        return _encode(ids, self.num_bins, self.output_mode, name=self.name)
+
+    def compute_output_shape(self, input_shape):
+        shape = tuple(input_shape)
+        if self.output_mode == "int":
+            return shape
+        if self.output_mode == "one_hot" and not (len(shape) > 1 and shape[-1] == 1):
+            return shape + (self.num_bins,)
+        return (shape[:-1] if len(shape) > 1 else shape) + (self.num_bins,)
+
+    def _output_dtype(self, inputs):
+        return "int64" if self.output_mode == "int" else "float32"
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"num_bins": self.num_bins, "salt": self.salt, "mask_value": self.mask_value,
+                       "output_mode": self.output_mode, "sparse": self.sparse})
+        return config
+
+
+def _same_value(value, mask) -> bool:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8")
+    return value == mask or str(value) == str(mask)

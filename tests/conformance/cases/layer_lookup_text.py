@@ -1,4 +1,4 @@
-"""Categorical and text preprocessing layers (TF 2.3+ tutorials): CategoryEncoding, Discretization, IntegerLookup, StringLookup, TextVectorization — adapt, vocabularies, every output mode, configs, and numeric ones inside a model."""
+"""Categorical and text preprocessing layers (TF 2.3+ tutorials): CategoryEncoding, Discretization, Hashing, IntegerLookup, StringLookup, TextVectorization — adapt, vocabularies, every output mode, configs, and numeric ones inside a model."""
 # the helpers every case uses: sub, finish, seed_weights, data, num, report_outputs, layer_case
 import os
 import sys
@@ -123,6 +123,21 @@ def _():
     c = cfg(tv)
     c.pop("batch_input_shape", None)
     report("tv.config", c, rule="exact")
+
+
+@sub("hashing")
+def _():
+    words = np.array([["cat"], ["dog"], ["a much longer token than sixteen bytes"], [""], ["x" * 70]])
+    report("hashing.strings", L.Hashing(num_bins=11)(words), rule="exact")
+    report("hashing.mask", L.Hashing(num_bins=5, mask_value="")(words), rule="exact")
+    report("hashing.ints", L.Hashing(num_bins=6)(np.array([[1, 22, -333], [4444, 0, 7]])), rule="exact")
+    report("hashing.multi_hot", L.Hashing(num_bins=4, output_mode="multi_hot")(np.array([["a", "b", "c"]])),
+           rule="close", **TOL)
+    report("hashing.config", cfg(L.Hashing(num_bins=4, mask_value=0)), rule="exact")
+    inp = L.Input(shape=(2,), dtype="int64")
+    model = Model(inp, L.Dense(1)(L.Hashing(8, output_mode="count")(inp)))
+    seed_weights(model, 3)
+    report("hashing.model", model.predict(np.array([[3, 3], [10, 99]]), verbose=0), rule="close", **TOL)
 
 
 @sub("numeric_in_model")

@@ -5,6 +5,6 @@ from ..lookup import CategoryEncoding, Discretization, IntegerLookup, StringLook
 from ..preprocessing import (CenterCrop, Normalization, RandomContrast, RandomCrop, RandomFlip, RandomHeight,
                              RandomRotation, RandomTranslation, RandomWidth, RandomZoom, Resizing)
 
-__all__ = ["CategoryEncoding", "Discretization", "IntegerLookup", "StringLookup", "TextVectorization",
+__all__ = ["CategoryEncoding", "Discretization", "Hashing", "IntegerLookup", "StringLookup", "TextVectorization",
            "CenterCrop", "Normalization", "RandomContrast", "RandomCrop", "RandomFlip", "RandomHeight", "RandomWidth", "RandomRotation",
            "RandomTranslation", "RandomZoom", "Rescaling", "Resizing"]
