@@ -60,8 +60,6 @@ def test_numeric_layers_in_a_model():
 def test_clear_errors():
     with pytest.raises(NotImplementedError, match="before the model"):
         L.StringLookup(vocabulary=["a"])(L.Input(shape=(1,), dtype="string"))
-    with pytest.raises(NotImplementedError, match="num_oov_indices"):
-        L.StringLookup(num_oov_indices=2)
     with pytest.raises(ValueError, match="num_tokens=3"):
         L.CategoryEncoding(3)(np.array([[0, 5]]))
     with pytest.raises(ValueError, match="repeated"):
@@ -90,3 +88,10 @@ def test_hashing_layer_strings_ints_and_mask():
     assert model.predict(np.array([[11], [22]]), verbose=0).argmax(-1).tolist() == [4, 0]
     with pytest.raises(NotImplementedError, match="salt"):
         L.Hashing(3, salt=1)
+
+
+def test_several_oov_indices_hash_unknown_tokens_as_tf():
+    lookup = L.StringLookup(vocabulary=["a", "b"], num_oov_indices=3)
+    assert lookup(np.array([["a", "zz", "q", "hello", "[UNK]", "b"]])).tolist() == [[3, 1, 2, 1, 0, 4]]
+    ints = L.IntegerLookup(vocabulary=[10, 20], num_oov_indices=2, mask_token=0)
+    assert ints(np.array([[10, 0, 7, 8, -3, 20]])).tolist() == [[3, 0, 2, 1, 2, 4]]  # floormod for ints

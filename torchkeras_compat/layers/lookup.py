@@ -204,10 +204,9 @@ class _IndexLookup(Layer):
         self.output_mode = _check_mode(output_mode, ("int",) + _COUNTING_MODES, self.name)
         if sparse:
             raise NotImplementedError(f"Layer {self.name}: sparse=True outputs are not supported.")
-        if num_oov_indices > 1:
-            raise NotImplementedError(
-                f"Layer {self.name}: num_oov_indices={num_oov_indices} hashes unknown tokens into "
-                "several OOV ids with TensorFlow's FarmHash, which is not reproduced here; use 0 or 1.")
+        if num_oov_indices < 0:
+            raise ValueError(f"Layer {self.name}: `num_oov_indices` must be >= 0; received "
+                             f"num_oov_indices={num_oov_indices}.")
         if invert and output_mode != "int":
             raise ValueError(f"Layer {self.name}: `invert=True` needs output_mode='int'; received "
                              f"output_mode={output_mode!r}.")
@@ -283,8 +282,7 @@ class _IndexLookup(Layer):
 
     def _build_table(self) -> None:
         self._index = {t: i for i, t in enumerate(self.get_vocabulary())}
-        if self.num_oov_indices:
-            self._index[self.oov_token] = self._oov_id()
+        self._index.pop(self.oov_token, None)  # an OOV token input is out of vocabulary too
         self._inverse = self.get_vocabulary()
 
     def _oov_id(self) -> int:
@@ -340,11 +338,22 @@ class _IndexLookup(Layer):
             elif tok in index:
                 flat.append(index[tok])
             elif oov is not None:
-                flat.append(oov)
+                flat.append(oov + self._oov_bucket(tok))
             else:
                 raise ValueError(f"Layer {self.name}: token {tok!r} is not in the vocabulary and "
                                  "num_oov_indices=0.")
         return np.asarray(flat, dtype=np.int64).reshape(tokens.shape)
+
+    def _oov_bucket(self, token) -> int:
+        """Which of the OOV ids an unknown token takes: TF hashes strings with FarmHash and
+        takes integers modulo num_oov_indices."""
+        n = self.num_oov_indices
+        if n <= 1:
+            return 0
+        if isinstance(token, str):
+            from ._farmhash import fingerprint64
+            return fingerprint64(token.encode("utf-8")) % n
+        return int(token) % n
 
     def _encode_ids(self, ids: torch.Tensor) -> torch.Tensor:
         if self.output_mode == "int":
