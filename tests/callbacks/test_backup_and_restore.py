@@ -96,3 +96,13 @@ def test_a_backup_of_another_model_is_refused(tmp_path):
     other.compile(optimizer="sgd", loss="mse")
     with pytest.raises(ValueError, match="same model"):
         other.fit(X, Y, epochs=1, verbose=0, callbacks=[BackupAndRestore(backup)])
+
+
+def test_a_later_fit_without_the_callback_starts_where_it_is_told(tmp_path):
+    backup = str(tmp_path / "b")
+    with pytest.raises(RuntimeError):
+        _fit(_model(), [BackupAndRestore(backup), Crash(2)])
+    model = _model()
+    with pytest.raises(RuntimeError):  # restores (epoch 2 next), then crashes again at once
+        _fit(model, [BackupAndRestore(backup), Crash(2)])
+    assert _fit(model, [], epochs=2).epoch == [0, 1]

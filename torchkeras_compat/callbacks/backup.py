@@ -104,10 +104,11 @@ class BackupAndRestore(Callback):
     def resume_point(self, steps_per_epoch: Optional[int], initial_epoch: int) -> Tuple[int, int]:
         """The (epoch, step) that `fit` starts at after a restore: the epoch after an epoch
         backup; after a batch backup, the next batch of its epoch (the next epoch when it was
-        the epoch's last batch). Without a restore, `initial_epoch` and step 0."""
+        the epoch's last batch). Without a restore, `initial_epoch` and step 0. Answered once
+        per restore (a later fit that this callback is not part of starts where it was told)."""
         if self._restored is None:
             return initial_epoch, 0
-        epoch, batch = self._restored
+        (epoch, batch), self._restored = self._restored, None
         if self.save_freq == "epoch" or not self.save_freq:
             return epoch + 1, 0
         if batch < 0:
@@ -127,7 +128,7 @@ class BackupAndRestore(Callback):
         if params:
             optimizer.build(params)
 
-    def _training_state(self, epoch: int, batch: int) -> dict:
+    def _state_to_save(self, epoch: int, batch: int) -> dict:
         state = {"epoch": epoch, "batch": batch,
                  "weights": [torch.as_tensor(w) for w in self.model.get_weights()]}
         optimizer = getattr(self.model, "optimizer", None)
@@ -141,7 +142,7 @@ class BackupAndRestore(Callback):
     def _backup(self, epoch: int, batch: int) -> None:
         os.makedirs(self._state_dir, exist_ok=True)
         tmp = self._state_file + ".tmp"
-        torch.save(self._training_state(epoch, batch), tmp)
+        torch.save(self._state_to_save(epoch, batch), tmp)
         os.replace(tmp, self._state_file)  # never a half-written backup
 
     def _restore(self) -> None:
