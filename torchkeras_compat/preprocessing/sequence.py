@@ -22,6 +22,8 @@ _PLAIN_SEQUENCES = (list, tuple, np.ndarray)
 # Element types numpy's array coercion treats as scalars (never as a nested dimension); numpy's
 # own scalars count too (but not np.void, whose records can unpack).
 _SCALAR_TYPES = frozenset((int, float, complex, bool, str, bytes, type(None)))
+# Output cells converted per block of rows from python lists (keeps the temporaries in cache).
+_BLOCK_CELLS = 1 << 20
 
 
 def pad_sequences(sequences, maxlen: Optional[int] = None, dtype="int32", padding: str = "pre",
@@ -169,18 +171,34 @@ def _fill_fast(x: np.ndarray, sequences, lengths: List[int], sample_shape: tuple
         kept = np.minimum(np.asarray(lengths, dtype=np.int64), maxlen)
         if containers == {np.ndarray} and dtype == x.dtype:
             _fill_from_arrays(x, sequences, lengths, kept.tolist(), padding, truncating)
-            return True
-        values = _kept_steps(sequences, lengths, kept, dtype, sample_shape, truncating)
+        else:
+            _fill_from_lists(x, sequences, lengths, kept, dtype, padding, truncating)
+        return True
     except Exception:  # noqa: BLE001 - any failure: let the reference path raise it exactly
         return False
-    # The kept steps fill, in row-major order, exactly the cells this mask selects.
+
+
+def _fill_from_lists(x: np.ndarray, sequences, lengths: List[int], kept: np.ndarray,
+                     dtype: np.dtype, padding: str, truncating: str) -> None:
+    """Python lists or tuples (arrays among them allowed), a block of rows at a time: the kept
+    steps of the block converted in one call, then scattered into its rows with one boolean
+    mask. Blocks of about `_BLOCK_CELLS` cells keep those temporaries in cache."""
+    num_samples, maxlen = x.shape[:2]
+    sample_shape = x.shape[2:]
+    rows_per_block = max(1, _BLOCK_CELLS // (maxlen * int(np.prod(sample_shape))))
+    items = zip(sequences, lengths, kept.tolist())  # consumed block by block
     steps = np.arange(maxlen)
-    if padding == "pre":
-        inside = steps[None, :] >= (maxlen - kept)[:, None]
-    else:
-        inside = steps[None, :] < kept[:, None]
-    x[inside] = values
-    return True
+    for start in range(0, num_samples, rows_per_block):
+        stop = min(start + rows_per_block, num_samples)
+        block_kept = kept[start:stop]
+        values = _kept_steps(islice(items, stop - start), int(block_kept.sum()), dtype,
+                             sample_shape, truncating)
+        # the kept steps fill, in row-major order, exactly the cells this mask selects
+        if padding == "pre":
+            inside = steps[None, :] >= (maxlen - block_kept)[:, None]
+        else:
+            inside = steps[None, :] < block_kept[:, None]
+        x[start:stop][inside] = values
 
 
 def _fill_from_arrays(x: np.ndarray, arrays, lengths: List[int], kept: List[int], padding: str,
@@ -219,20 +237,18 @@ def _fill_from_block(x: np.ndarray, block: np.ndarray, dtype: np.dtype, padding:
     target[...] = kept.astype(dtype, copy=False)
 
 
-def _kept_steps(sequences, lengths: List[int], kept: np.ndarray, dtype: np.dtype,
-                sample_shape: tuple, truncating: str) -> np.ndarray:
-    """Every step that survives truncation, all sequences in order, as one array of `dtype`
-    with shape `(kept.sum(),) + sample_shape`, converted exactly as Keras converts each
-    sequence; raises (or `_Declined`) when that cannot be guaranteed."""
-    total = int(kept.sum())
+def _kept_steps(items: Iterator, total: int, dtype: np.dtype, sample_shape: tuple,
+                truncating: str) -> np.ndarray:
+    """Every step that survives truncation, of the `(sequence, length, kept)` items in order,
+    as one array of `dtype` with shape `(total,) + sample_shape`, converted exactly as Keras
+    converts each sequence; raises (or `_Declined`) when that cannot be guaranteed."""
+    steps = chain.from_iterable(_kept_parts(items, dtype, truncating, len(sample_shape)))
     if not sample_shape and dtype.kind in "iufcO":
         # numbers (or objects): one pass from the python objects straight into the array.
         # fromiter packs each element as `np.asarray(list)` does; a nested element fails to
         # pack into a number (ragged or wrongly shaped input), and the reference path then
         # raises Keras's error.
-        values = np.fromiter(chain.from_iterable(_kept_parts(sequences, lengths, kept, dtype,
-                                                             truncating, sample_shape)),
-                             dtype=dtype, count=total)
+        values = np.fromiter(steps, dtype=dtype, count=total)
         if dtype == object and not all(map(_is_scalar_type, set(map(type, values)))):
             raise _Declined  # an object array stores a nested list where numpy would nest it
     else:
@@ -241,9 +257,7 @@ def _kept_steps(sequences, lengths: List[int], kept: np.ndarray, dtype: np.dtype
         # shows up as a wrong shape (or an error) instead of passing unnoticed.
         if dtype == object:
             raise _Declined  # object arrays may hold ragged vectors as lists: per row they fail
-        flat = list(chain.from_iterable(_kept_parts(sequences, lengths, kept, dtype, truncating,
-                                                    sample_shape)))
-        values = np.array(flat, dtype=dtype)
+        values = np.array(list(steps), dtype=dtype)
     if values.shape != (total,) + sample_shape:
         raise _Declined  # a step of another shape than the first sequence's steps
     return values
@@ -260,15 +274,14 @@ def _cut(q, n: int, kept_n: int, truncating: str):
     return q[n - kept_n:] if truncating == "pre" else q[:kept_n]
 
 
-def _kept_parts(sequences, lengths: List[int], kept: np.ndarray, dtype: np.dtype,
-                truncating: str, sample_shape: tuple) -> Iterator:
-    """The kept steps of each non-empty sequence, lazily (python lists are not copied)."""
-    ndim = 1 + len(sample_shape)
-    for q, n, kept_n in zip(sequences, lengths, kept.tolist()):
+def _kept_parts(items: Iterator, dtype: np.dtype, truncating: str, step_ndim: int) -> Iterator:
+    """The kept steps of each non-empty `(sequence, length, kept)` item, lazily (python lists
+    are not copied)."""
+    for q, n, kept_n in items:
         if not n:
             continue
         if type(q) is np.ndarray:
-            if q.ndim != ndim:
+            if q.ndim != 1 + step_ndim:
                 raise _Declined
             # an array among lists: Keras's own per-sequence cast, then its elements
             yield np.asarray(_cut(q, n, kept_n, truncating), dtype=dtype)
@@ -312,7 +325,8 @@ class TimeseriesGenerator(Sequence):
         for name, v in (("length", length), ("sampling_rate", sampling_rate), ("stride", stride),
                         ("batch_size", batch_size)):
             if int(v) < 1:
-                raise ValueError(f"TimeseriesGenerator: `{name}` must be a positive integer, got {v}.")
+                raise ValueError(f"TimeseriesGenerator: `{name}` must be a positive integer, "
+                                 f"got {v}.")
         self.data = data
         self.targets = targets
         self.length = length
@@ -324,7 +338,8 @@ class TimeseriesGenerator(Sequence):
         self.reverse = reverse
         self.batch_size = batch_size
         if self.start_index > self.end_index:
-            raise ValueError(f"`start_index+length={self.start_index} > end_index={self.end_index}` "
+            raise ValueError(f"`start_index+length={self.start_index} > "
+                             f"end_index={self.end_index}` "
                              "is disallowed, as no part of the sequence would be left to be used "
                              "as current step.")
 
@@ -376,7 +391,8 @@ class TimeseriesGenerator(Sequence):
                 "shuffle": self.shuffle, "reverse": self.reverse, "batch_size": self.batch_size}
 
     def to_json(self, **kwargs) -> str:
-        return json.dumps({"class_name": type(self).__name__, "config": self.get_config()}, **kwargs)
+        return json.dumps({"class_name": type(self).__name__, "config": self.get_config()},
+                          **kwargs)
 
 
 def timeseries_generator_from_json(json_string: str) -> TimeseriesGenerator:
