@@ -79,10 +79,13 @@ def test_pad_sequences_common_inputs_take_the_vectorised_paths(monkeypatch):
         assert describe(pad_sequences, build, kwargs) == PAD_RECORDED[name], name
 
 
+@pytest.mark.parametrize("block_cells", [1 << 20, 40])
 @pytest.mark.parametrize("container", ["lists", "tuples", "arrays", "object_array", "mixed"])
-def test_pad_sequences_vectorised_equals_per_sequence_path(container):
+def test_pad_sequences_vectorised_equals_per_sequence_path(container, block_cells, monkeypatch):
     """On random ragged data, for every option, the vectorised result is byte for byte the
-    per-sequence (Keras) algorithm's result."""
+    per-sequence (Keras) algorithm's result, whether lists are converted in one block of rows
+    or in many."""
+    monkeypatch.setattr(sequence_module, "_BLOCK_CELLS", block_cells)
     rng = np.random.RandomState(7)
     lists = [rng.randint(-9, 500, rng.randint(0, 25)).tolist() for _ in range(60)]
     if container == "tuples":

@@ -1,10 +1,12 @@
 """Sequence preprocessing (``keras.preprocessing.sequence``): padding, time-series windows,
 skip-gram pairs and word sampling tables, with Keras 2's exact semantics.
 
-``pad_sequences`` gives Keras 2's result byte for byte, but instead of one numpy conversion
-per sequence it converts all kept steps in one call and scatters them into the output with
-one boolean mask. Inputs the fast paths cannot vouch for (unusual sequence types, nested or
-odd elements, invalid options) take the per-sequence path, which raises Keras's errors.
+``pad_sequences`` gives Keras 2's result (and errors) byte for byte, but instead of one numpy
+conversion per sequence it converts the kept steps of many sequences in one call: python lists
+with one ``np.fromiter`` per block of rows and a boolean-mask scatter, lists of arrays with one
+``np.concatenate`` straight into the output, one 2-D array with one slice assignment. Inputs the
+fast paths cannot vouch for (unusual sequence types, nested or odd elements, invalid options,
+``maxlen=0``) take the per-sequence reference path, which raises Keras's errors.
 """
 import json
 import random
