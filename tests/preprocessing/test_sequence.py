@@ -85,6 +85,12 @@ def test_pad_sequences_vectorised_equals_per_sequence_path(container, block_cell
     """On random ragged data, for every option, the vectorised result is byte for byte the
     per-sequence (Keras) algorithm's result, whether lists are converted in one block of rows
     or in many."""
+    reference = sequence_module._fill_one_by_one
+
+    def per_sequence(*args, **kwargs):
+        raise AssertionError("fell back to the per-sequence path")
+
+    monkeypatch.setattr(sequence_module, "_fill_one_by_one", per_sequence)
     monkeypatch.setattr(sequence_module, "_BLOCK_CELLS", block_cells)
     rng = np.random.RandomState(7)
     lists = [rng.randint(-9, 500, rng.randint(0, 25)).tolist() for _ in range(60)]
@@ -107,7 +113,7 @@ def test_pad_sequences_vectorised_equals_per_sequence_path(container, block_cell
                     got = pad_sequences(data, maxlen=maxlen, dtype=dtype, padding=padding,
                                         truncating=truncating, value=value)
                     width = max(map(len, lists)) if maxlen is None else maxlen
-                    want = sequence_module._fill_one_by_one(
+                    want = reference(
                         np.full((len(lists), width), value, dtype=dtype), data, width, padding,
                         truncating, dtype)
                     assert got.dtype == want.dtype and got.shape == want.shape

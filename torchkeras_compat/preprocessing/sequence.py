@@ -188,13 +188,16 @@ def _fill_from_lists(x: np.ndarray, sequences, lengths: List[int], kept: np.ndar
     num_samples, maxlen = x.shape[:2]
     sample_shape = x.shape[2:]
     rows_per_block = max(1, _BLOCK_CELLS // (maxlen * int(np.prod(sample_shape))))
-    items = zip(sequences, lengths, kept.tolist())  # consumed block by block
+    # lists, so that each block takes exactly its rows (a block's conversion may stop before
+    # its trailing empty sequences)
+    sequences = sequences if type(sequences) is list else list(sequences)
+    kept_list = kept.tolist()
     steps = np.arange(maxlen)
     for start in range(0, num_samples, rows_per_block):
         stop = min(start + rows_per_block, num_samples)
         block_kept = kept[start:stop]
-        values = _kept_steps(islice(items, stop - start), int(block_kept.sum()), dtype,
-                             sample_shape, truncating)
+        items = zip(sequences[start:stop], lengths[start:stop], kept_list[start:stop])
+        values = _kept_steps(items, int(block_kept.sum()), dtype, sample_shape, truncating)
         # the kept steps fill, in row-major order, exactly the cells this mask selects
         if padding == "pre":
             inside = steps[None, :] >= (maxlen - block_kept)[:, None]
