@@ -65,20 +65,16 @@ class Embedding(Layer):
         return inputs != 0
 
     def compute_output_shape(self, input_shape):
+        """The ids' shape plus ``output_dim``; ``input_length`` only fills unknown lengths (a
+        known input length wins, as in tf.keras's symbolic call)."""
         input_shape = tuple(input_shape)
         if self.input_length is None:
             return input_shape + (self.output_dim,)
         lengths = self.input_length if isinstance(self.input_length, (list, tuple)) else (self.input_length,)
         if len(lengths) != len(input_shape) - 1:
-            raise ValueError(f"Layer {self.name}: \"input_length\" is {self.input_length}, but received "
-                             f"input has shape {input_shape}")
-        dims = []
-        for given, seen in zip(lengths, input_shape[1:]):
-            if given is not None and seen is not None and int(given) != int(seen):
-                raise ValueError(f"Layer {self.name}: \"input_length\" is {self.input_length}, but "
-                                 f"received input has shape {input_shape}")
-            dims.append(given if given is not None else seen)
-        return (input_shape[0],) + tuple(dims) + (self.output_dim,)
+            return input_shape + (self.output_dim,)
+        dims = tuple(seen if seen is not None else given for given, seen in zip(lengths, input_shape[1:]))
+        return (input_shape[0],) + dims + (self.output_dim,)
 
     def get_config(self):
         config = super().get_config()

@@ -85,6 +85,10 @@ def _():
         report("embedding_input_length.mismatch", "no error", rule="exact")
     except Exception as e:  # noqa: BLE001
         report("embedding_input_length.mismatch", "error", rule="exact")
+    report("embedding_input_length.functional_other_length",
+           list(L.Embedding(10, 2, input_length=5)(L.Input(shape=(6,))).shape), rule="exact")
+    report("embedding_input_length.float_ids", L.Embedding(10, 2, embeddings_initializer="ones")(np.array([[1.7, 2.2]])),
+           rule="close", **TOL)
     model2 = Sequential([L.Embedding(10, 2, input_length=5)])
     report("embedding_input_length.no_flatten", list(model2.output_shape), rule="exact")
 
