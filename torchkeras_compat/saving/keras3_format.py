@@ -35,7 +35,7 @@ def _h5py():
 
 def _snake(name: str) -> str:
     """Keras 3's snake case: ``Conv2D`` -> ``conv2d``, ``MaxPooling2D`` -> ``max_pooling2d``."""
-    s = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)  # ConvLSTM2D -> conv_lstm2d, as Keras 3
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", s).lower()
 
 
@@ -120,6 +120,68 @@ def _tensor_specs(model) -> dict:
     return specs
 
 
+# tf.keras 2 config keys that the Keras 3 class of the same name does not take
+_KERAS2_ONLY_KEYS = {
+    "SeparableConv1D": ("groups", "kernel_initializer", "kernel_regularizer", "kernel_constraint"),
+    "SeparableConv2D": ("groups", "kernel_initializer", "kernel_regularizer", "kernel_constraint"),
+    "DepthwiseConv1D": ("groups",), "DepthwiseConv2D": ("groups",),
+    "Conv1DTranspose": ("groups",), "Conv2DTranspose": ("groups",), "Conv3DTranspose": ("groups",),
+    "MultiHeadAttention": ("query_shape", "key_shape", "value_shape", "softmax_robust_masking"),
+    "SpatialDropout1D": ("noise_shape",), "SpatialDropout2D": ("noise_shape",),
+    "SpatialDropout3D": ("noise_shape",), "RandomFlip": ("rng_type",),
+    "StringLookup": ("vocabulary_size",), "IntegerLookup": ("vocabulary_size",),
+    "TextVectorization": ("vocabulary_size",),
+}
+_KERAS2_RENAMED_KEYS = {"LeakyReLU": {"alpha": "negative_slope"}}
+
+
+def _function_to_keras3(value, kind: str, module):
+    """A Lambda's function as tf.keras stores it (bytecode triple / name / raw value) -> Keras 3's
+    ``{"class_name": "__lambda__", ...}`` / ``{"class_name": "function", ...}`` / the value."""
+    if kind == "lambda" and isinstance(value, (list, tuple)) and len(value) == 3:
+        code, defaults, closure = value
+        return {"class_name": "__lambda__", "config": {"code": code, "defaults": defaults, "closure": closure}}
+    if kind == "function" and isinstance(value, str):
+        return {"module": module or "builtins", "class_name": "function", "config": value,
+                "registered_name": "function"}
+    return value
+
+
+def _lambda_to_keras3(cfg: dict) -> dict:
+    cfg = dict(cfg)
+    cfg["function"] = _function_to_keras3(cfg.get("function"), cfg.pop("function_type", "lambda"),
+                                          cfg.pop("module", None))
+    shape_kind, shape_module = cfg.pop("output_shape_type", "raw"), cfg.pop("output_shape_module", None)
+    if cfg.get("output_shape") is not None:
+        cfg["output_shape"] = _function_to_keras3(cfg["output_shape"], shape_kind, shape_module)
+    else:
+        cfg.pop("output_shape", None)
+    mask_kind = cfg.pop("mask_type", "raw")
+    if cfg.get("mask") is not None:
+        cfg["mask"] = _function_to_keras3(cfg["mask"], mask_kind, cfg.get("module"))
+    return cfg
+
+
+def _keras2_only_keys_dropped(class_name: str, cfg: dict) -> dict:
+    for key in _KERAS2_ONLY_KEYS.get(class_name, ()):
+        cfg.pop(key, None)
+    for old, new in _KERAS2_RENAMED_KEYS.get(class_name, {}).items():
+        if old in cfg:
+            cfg[new] = cfg.pop(old)
+    if class_name == "Lambda":
+        cfg = _lambda_to_keras3(cfg)
+    return cfg
+
+
+def _single_ref(refs):
+    """Keras 3 writes one model input/output as a bare reference (a list of one would make the
+    model take/return a list)."""
+    from .model_config import _is_tensor_ref
+    if isinstance(refs, list) and len(refs) == 1 and _is_tensor_ref(refs[0]):
+        return refs[0]
+    return refs
+
+
 def to_keras3_config(obj, model=None):
     """A tf.keras 2 layer/model spec -> what Keras 3 accepts (InputLayer ``batch_shape``, nodes
     as ``{"args", "kwargs"}``, modules on nested objects, no Keras-2-only keys)."""
@@ -148,8 +210,13 @@ def to_keras3_config(obj, model=None):
                 entry["inbound_nodes"] = [_node_to_keras3(n, specs, shifted) for n in entry["inbound_nodes"]]
         for key in ("input_layers", "output_layers"):
             if key in cfg:
-                cfg[key] = _shift_refs(cfg[key], shifted)
+                cfg[key] = _single_ref(_shift_refs(cfg[key], shifted))
     else:
+        if out["class_name"] == "MultiHeadAttention" and cfg.get("query_shape") is not None:
+            # Keras 3 builds it from the shapes of its call arguments
+            shapes = {k: cfg[k] for k in ("query_shape", "value_shape", "key_shape") if cfg.get(k) is not None}
+            out["build_config"] = {"shapes_dict": shapes}
+        cfg = _keras2_only_keys_dropped(out["class_name"], cfg)
         cfg = {k: _value_to_keras3(k, v) for k, v in cfg.items()}
     out["config"] = cfg
     if out.get("module") is None and _is_layer_spec(out) and not out.get("registered_name"):
@@ -321,8 +388,31 @@ def _write_layer(group, layer) -> None:
     if name == "TimeDistributed" and weights:
         _write_layer(group.create_group("layer"), layer.layer)
         return
+    if name in _KERAS3_SUBLAYER_GROUPS and weights:
+        _write_sublayer_groups(group, weights, _KERAS3_SUBLAYER_GROUPS[name])
+        return
     for i, w in enumerate(weights):
         target.create_dataset(str(i), data=np.asarray(w.numpy()))
+
+
+# Layers whose weights Keras 3 keeps in sublayers: weight-name scope -> sublayer group
+_KERAS3_SUBLAYER_GROUPS = {
+    "MultiHeadAttention": {"query": "query_dense", "key": "key_dense", "value": "value_dense",
+                           "attention_output": "output_dense"},
+}
+
+
+def _write_sublayer_groups(group, weights, groups: Dict[str, str]) -> None:
+    """``mha/query/kernel:0`` goes to ``query_dense/vars/0`` (vars' name attribute ``query``)."""
+    counts: Dict[str, int] = {}
+    for w in weights:
+        scope = w.name.split(":")[0].split("/")[-2]
+        key = groups.get(scope, scope)
+        if key not in group:
+            group.create_group(key).create_group("vars").attrs["name"] = scope
+        i = counts.get(key, 0)
+        group[key]["vars"].create_dataset(str(i), data=np.asarray(w.numpy()))
+        counts[key] = i + 1
 
 
 def _write_container(group, model) -> None:
@@ -345,18 +435,32 @@ def _write_weights(f, model, include_optimizer: bool) -> None:
                 g.create_dataset(str(i), data=v)
 
 
+# Keras 3 creates the first N slots of these optimizers together, variable by variable (m0, v0,
+# m1, v1...); any further slots (Adam's amsgrad velocity_hat, RMSprop's momentum and average
+# gradient) come after, slot by slot. Other optimizers have one slot or create each apart.
+_KERAS3_INTERLEAVED_SLOTS = {"Adam": 2, "AdamW": 2, "Nadam": 2, "Adamax": 2, "Adadelta": 2, "Ftrl": 2,
+                             "Lamb": 2}
+
+
+def _keras3_slot_positions(opt_class: str, n_params: int, n_slots: int) -> List[int]:
+    """For each Keras 3 slot position, the index into the slot-by-slot (grouped) order."""
+    together = min(_KERAS3_INTERLEAVED_SLOTS.get(opt_class, 1), n_slots)
+    order = [s * n_params + p for p in range(n_params) for s in range(together)]
+    order += [s * n_params + p for s in range(together, n_slots) for p in range(n_params)]
+    return order
+
+
 def _optimizer_values_keras3(model, opt) -> List[np.ndarray]:
-    """Keras 3 order: iterations, learning rate, then each variable's slots in turn."""
+    """Keras 3 order: iterations, learning rate, then the slots (see _keras3_slot_positions)."""
     from .compile_config import optimizer_weights_keras_layout
     legacy = optimizer_weights_keras_layout(model)
     n = len(getattr(opt, "_params", []))
     if not n:
         return []
     rest = legacy[1:]
-    slots = len(rest) // n
-    inter = [rest[s * n + p] for p in range(n) for s in range(slots)]
+    positions = _keras3_slot_positions(type(opt).__name__, n, len(rest) // n)
     lr = np.asarray(float(np.asarray(opt._lr)) if hasattr(opt, "_lr") else 0.001, dtype=np.float32)
-    return [legacy[0].astype(np.int64), lr] + inter
+    return [legacy[0].astype(np.int64), lr] + [rest[i] for i in positions]
 
 
 # ---------------------------------------------------------------- whole files
@@ -436,7 +540,12 @@ def _restore_optimizer(model, values) -> None:
         warnings.warn("The optimizer state in the .keras file does not match this optimizer; it "
                       "starts freshly initialized.")
         return
-    compile_config.restore_optimizer_state(model, compile_config._to_legacy_order(values, n))
+    rest = values[1:]
+    positions = _keras3_slot_positions(type(model.optimizer).__name__, n, len(rest) // n)
+    grouped: List[Optional[np.ndarray]] = [None] * len(rest)
+    for k, i in enumerate(positions):
+        grouped[i] = rest[k]
+    compile_config.restore_optimizer_state(model, [values[0]] + grouped)
 
 
 def load_weights(model, path: str) -> None:
@@ -480,7 +589,8 @@ def _compile_config_keras3(model) -> Optional[dict]:
     if train is None:
         return None
     opt = dict(train["optimizer_config"]["config"])
-    opt.pop("is_legacy_optimizer", None)
+    for key in ("is_legacy_optimizer", "jit_compile"):  # tf.keras 2 only
+        opt.pop(key, None)
     if opt.pop("decay", 0.0):
         warnings.warn("The optimizer's legacy `decay` is not supported by Keras 3; the .keras file "
                       "records the optimizer without it.")
