@@ -54,7 +54,7 @@ class SGD(Optimizer):
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update(momentum=float(self.momentum), nesterov=self.nesterov)
+        cfg.update(momentum=self._hyper_config("momentum"), nesterov=self.nesterov)
         return cfg
 
 
@@ -119,7 +119,7 @@ class RMSprop(Optimizer):
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update(rho=float(self.rho), momentum=float(self.momentum), epsilon=self.epsilon,
+        cfg.update(rho=self._hyper_config("rho"), momentum=self._hyper_config("momentum"), epsilon=self.epsilon,
                    centered=self.centered)
         return cfg
 
@@ -194,7 +194,7 @@ class Adadelta(Optimizer):
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update(rho=float(self.rho), epsilon=self.epsilon)
+        cfg.update(rho=self._hyper_config("rho"), epsilon=self.epsilon)
         return cfg
 
 
@@ -238,7 +238,7 @@ class Adam(Optimizer):
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update(beta_1=float(self.beta_1), beta_2=float(self.beta_2), epsilon=self.epsilon,
+        cfg.update(beta_1=self._hyper_config("beta_1"), beta_2=self._hyper_config("beta_2"), epsilon=self.epsilon,
                    amsgrad=self.amsgrad)
         return cfg
 
@@ -294,7 +294,7 @@ class Adamax(Optimizer):
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update(beta_1=float(self.beta_1), beta_2=float(self.beta_2), epsilon=self.epsilon)
+        cfg.update(beta_1=self._hyper_config("beta_1"), beta_2=self._hyper_config("beta_2"), epsilon=self.epsilon)
         return cfg
 
 
@@ -366,7 +366,7 @@ class Nadam(Optimizer):
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update(beta_1=float(self.beta_1), beta_2=float(self.beta_2), epsilon=self.epsilon)
+        cfg.update(beta_1=self._hyper_config("beta_1"), beta_2=self._hyper_config("beta_2"), epsilon=self.epsilon)
         return cfg
 
 
@@ -434,10 +434,10 @@ class Ftrl(Optimizer):
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update(learning_rate_power=float(self.learning_rate_power),
+        cfg.update(learning_rate_power=self._hyper_config("learning_rate_power"),
                    initial_accumulator_value=self.initial_accumulator_value,
-                   l1_regularization_strength=float(self.l1_regularization_strength),
-                   l2_regularization_strength=float(self.l2_regularization_strength),
+                   l1_regularization_strength=self._hyper_config("l1_regularization_strength"),
+                   l2_regularization_strength=self._hyper_config("l2_regularization_strength"),
                    l2_shrinkage_regularization_strength=self.l2_shrinkage_regularization_strength,
-                   beta=float(self.beta))
+                   beta=self._hyper_config("beta"))
         return cfg

@@ -46,9 +46,12 @@ class Hyperparameter:
     def __get__(self, obj, objtype=None):
         if obj is None:
             return self
+        obj.__dict__["_hypers_created"] = True  # as reading a Keras hyperparameter creates them
         return obj.__dict__[self.attr]
 
     def __set__(self, obj, value) -> None:
+        # the value as given, for get_config before the hyperparameters exist as variables
+        obj.__dict__["_given" + self.attr] = float(value) if isinstance(value, Tensor) else value
         value = torch.as_tensor(np.asarray(value, dtype=np.float32))
         current = obj.__dict__.get(self.attr)
         if current is None:
@@ -152,6 +155,7 @@ class Optimizer:
             raise ValueError(f"{type(self).__name__}: cannot accept both `clipnorm` and "
                              "`global_clipnorm`; pass only one.")
         self._name = name or type(self).__name__
+        self._hypers_created = False
         self.decay = float(decay)
         self._initial_decay = float(decay)
         self.clipnorm = clipnorm
@@ -177,6 +181,7 @@ class Optimizer:
     @property
     def learning_rate(self):
         """The learning rate: a 0-d float32 tensor, or the schedule it was given."""
+        self._hypers_created = True
         return self._schedule if self._schedule is not None else self._lr
 
     @learning_rate.setter
@@ -188,6 +193,7 @@ class Optimizer:
             raise TypeError(f"{type(self).__name__}: `learning_rate` must be a number, a tensor or "
                             f"a keras.optimizers.schedules.LearningRateSchedule; got {value!r}.")
         self._schedule = None
+        self._given_lr = float(value) if isinstance(value, Tensor) else value
         with torch.no_grad():
             self._lr.copy_(torch.as_tensor(np.asarray(value, dtype=np.float32)))
 
@@ -345,6 +351,7 @@ class Optimizer:
         if not self._params:
             raise ValueError(f"{type(self).__name__}.step(): the optimizer has no parameters. "
                              "Call build(params) (model.compile does) before stepping.")
+        self._hypers_created = True
         indices = [i for i, p in enumerate(self._params) if p.grad is not None]
         if indices:
             grads = self._transform_gradients([self._params[i].grad for i in indices])
@@ -453,7 +460,17 @@ class Optimizer:
     def _lr_config(self):
         if self._schedule is not None:
             return schedules.serialize(self._schedule)
-        return float(self._lr)
+        if not self._current_formulas and not self._hypers_created:
+            return self._given_lr
+        return float(self._lr)  # a float32 variable's value: 0.0010000000474974513
+
+    def _hyper_config(self, name: str):
+        """A hyperparameter as Keras's get_config gives it: as passed until the legacy optimizer
+        made its variables (first step, or a read of ``opt.lr``/``opt.beta_1``), then their
+        float32 value; tf.keras 2.11+ optimizers always give it as passed."""
+        if self._current_formulas or not self._hypers_created:
+            return self.__dict__["_given_hyper_" + name]
+        return float(self.__dict__["_hyper_" + name])
 
     def get_config(self) -> dict:
         if self._current_formulas:
@@ -463,7 +480,7 @@ class Optimizer:
                     "use_ema": False, "ema_momentum": 0.99, "ema_overwrite_frequency": None,
                     "jit_compile": False, "is_legacy_optimizer": False,
                     "learning_rate": self._lr_config()}
-        cfg = {"name": self._name, "learning_rate": self._lr_config(), "decay": float(self.decay)}
+        cfg = {"name": self._name, "learning_rate": self._lr_config(), "decay": self._initial_decay}
         for key in ("clipnorm", "clipvalue", "global_clipnorm", "weight_decay"):
             if getattr(self, key) is not None:
                 cfg[key] = getattr(self, key)
