@@ -226,3 +226,51 @@ def test_written_config_matches_tf_keras_config(stem):
         [(l["class_name"], l.get("name", l["config"].get("name"))) for l in ref["layers"]]
     if "inbound_nodes" in ref["layers"][-1]:
         assert [l["inbound_nodes"] for l in ours["layers"]] == [l["inbound_nodes"] for l in ref["layers"]]
+
+
+def test_new_optimizer_written_to_h5_as_tf_keras_does(tmp_path):
+    """tf.keras reads a plain "Adam" in an HDF5 training config as its legacy Adam, which rejects
+    weight_decay & co.: the 2.11+ optimizers go in as "Custom>Adam", is_legacy_optimizer false."""
+    model = load("opt_new_adam")
+    model.save(str(tmp_path / "m.h5"))
+    with h5py.File(path("opt_new_adam.h5"), "r") as ref, h5py.File(str(tmp_path / "m.h5"), "r") as ours:
+        want = json.loads(ref.attrs["training_config"])["optimizer_config"]
+        got = json.loads(ours.attrs["training_config"])["optimizer_config"]
+    assert got["class_name"] == want["class_name"] == "Custom>Adam"
+    assert got["config"]["is_legacy_optimizer"] is False
+    assert type(keras.models.load_model(str(tmp_path / "m.h5")).optimizer).__name__ == "Adam"
+
+
+def test_keras3_file_layout_written_here(tmp_path):
+    """What Keras 3 needs (checked once with Keras 3.15): group names in its snake case,
+    MultiHeadAttention weights in per-projection sublayer groups with a shapes_dict build config,
+    no tf.keras-only config keys, Lambda functions in Keras 3's form."""
+    import zipfile
+    model = load("attention_layers", compile=False)
+    model.save(str(tmp_path / "a.keras"))
+    with zipfile.ZipFile(str(tmp_path / "a.keras")) as z:
+        cfg = json.loads(z.read("config.json"))
+        z.extract("model.weights.h5", str(tmp_path))
+    mha = next(l for l in cfg["config"]["layers"] if l["class_name"] == "MultiHeadAttention")
+    assert "query_shape" not in mha["config"] and "softmax_robust_masking" not in mha["config"]
+    assert sorted(mha["build_config"]["shapes_dict"]) == ["key_shape", "query_shape", "value_shape"]
+    with h5py.File(str(tmp_path / "model.weights.h5"), "r") as f:
+        g = f["layers/multi_head_attention"]
+        assert sorted(k for k in g if k != "vars") == ["key_dense", "output_dense", "query_dense", "value_dense"]
+        assert g["query_dense/vars/0"].shape == (6, 2, 3)
+    assert keras.models.load_model(str(tmp_path / "a.keras")).count_params() == model.count_params()
+
+    model = load("convlstm_timedistributed", compile=False)
+    model.save(str(tmp_path / "c.keras"))
+    with zipfile.ZipFile(str(tmp_path / "c.keras")) as z:
+        z.extract("model.weights.h5", str(tmp_path / "c"))
+    with h5py.File(str(tmp_path / "c" / "model.weights.h5"), "r") as f:
+        assert "conv_lstm2d" in f["layers"] and "conv_lstm2d/cell/vars/0" in f["layers"]
+
+    model = load("lambda_layers", compile=False)
+    model.save(str(tmp_path / "l.keras"))
+    with zipfile.ZipFile(str(tmp_path / "l.keras")) as z:
+        cfg = json.loads(z.read("config.json"))
+    lam = next(l for l in cfg["config"]["layers"] if l["class_name"] == "Lambda")["config"]
+    assert lam["function"]["class_name"] == "__lambda__" and "function_type" not in lam
+    assert_predicts(keras.models.load_model(str(tmp_path / "l.keras"), safe_mode=False), "lambda_layers")

@@ -213,7 +213,23 @@ def save_model(model, path, overwrite: bool = True, include_optimizer: bool = Tr
             write_model(f, model, config, train)
 
 
+def _h5_optimizer_form(train: Optional[dict]) -> Optional[dict]:
+    """tf.keras 2.11+ writes its (non-legacy) optimizers into HDF5 training configs as
+    ``"Custom>Adam"`` with ``is_legacy_optimizer: false``; a plain ``"Adam"`` there is read back
+    by tf.keras as the legacy optimizer, which rejects the new config keys (weight_decay...)."""
+    opt = (train or {}).get("optimizer_config")
+    if not isinstance(opt, dict) or not isinstance(opt.get("config"), dict):
+        return train
+    cfg = opt["config"]
+    if "weight_decay" not in cfg or cfg.get("is_legacy_optimizer") is True:
+        return train
+    name = opt["class_name"].split(">")[-1]
+    opt = {"class_name": f"Custom>{name}", "config": dict(cfg, is_legacy_optimizer=False)}
+    return dict(train, optimizer_config=opt)
+
+
 def write_model(f, model, config: dict, train: Optional[dict]) -> None:
+    train = _h5_optimizer_form(train)
     f.attrs["backend"] = model_config.BACKEND
     f.attrs["keras_version"] = model_config.KERAS_VERSION
     f.attrs["model_config"] = _json(config)
