@@ -52,3 +52,15 @@ def test_timeseries_windows_and_targets():
     assert np.concatenate([b[1].numpy() for b in batches]).tolist() == [20, 60, 100, 140]
     with pytest.raises(ValueError, match="end_index"):
         utils.timeseries_dataset_from_array(series, None, sequence_length=3, end_index=20)
+
+
+def test_split_dataset_sizes_and_batching():
+    x, y = np.arange(20).reshape(10, 2), np.arange(10)
+    left, right = utils.split_dataset((x, y), left_size=0.7)
+    assert len(left) == 7 and len(right) == 3
+    assert [int(e[1]) for e in right] == [7, 8, 9]
+    batched = utils.timeseries_dataset_from_array(x, y, sequence_length=2, batch_size=3)
+    left, right = utils.split_dataset(batched, left_size=5)
+    assert [tuple(b[0].shape) for b in left] == [(3, 2, 2), (2, 2, 2)]
+    with pytest.raises(ValueError, match="greater than 1"):
+        utils.split_dataset(x, left_size=0.6, right_size=0.6)

@@ -34,6 +34,7 @@ _LAZY = {
     "get_registered_object": "torchkeras_compat.saving.serialization",
     "image_dataset_from_directory": "torchkeras_compat.utils.dataset_utils",
     "timeseries_dataset_from_array": "torchkeras_compat.utils.dataset_utils",
+    "split_dataset": "torchkeras_compat.utils.dataset_utils",
 }
 
 __all__ = ["to_categorical", "to_ordinal", "normalize", "Sequence", "SequenceEnqueuer",

@@ -8,6 +8,7 @@ elements (batches of torch tensors) with the methods Keras code calls on those d
 `fit`, `evaluate` and `predict` take it as they take any re-iterable source.
 """
 import os
+import random
 from typing import Callable, Iterable, Iterator, List, Optional, Sequence
 
 import numpy as np
@@ -96,7 +97,9 @@ class Dataset:
         size = self._cardinality
         if size >= 0:
             size = size // batch_size if drop_remainder else -(-size // batch_size)
-        return Dataset(batches, size)
+        batched = Dataset(batches, size)
+        batched._batch_size = batch_size  # split_dataset re-batches its halves alike
+        return batched
 
     def unbatch(self) -> "Dataset":
         """Split each batch back into its elements."""
@@ -213,6 +216,71 @@ def _from_arrays(arrays, batch_size: Optional[int]) -> Dataset:
             yield row[0] if single else row
     data = Dataset(rows, n)
     return data if batch_size is None else data.batch(batch_size)
+
+
+# ---------------------------------------------------------------- splitting
+def split_dataset(dataset, left_size=None, right_size=None, shuffle: bool = False,
+                  seed: Optional[int] = None):
+    """Split an array, a tuple/list of arrays (one sample per row) or a `Dataset` into two
+    `Dataset` objects of `left_size` and `right_size` samples (ints, or fractions of the total;
+    one may be None for "the rest"), as Keras does: with `shuffle`, Python's `random` (seeded
+    by `seed`) shuffles the samples first, and batched datasets give halves batched alike.
+    """
+    if isinstance(dataset, (tuple, list)):
+        rows = [tuple(items) for items in zip(*dataset)]
+    elif isinstance(dataset, (np.ndarray, torch.Tensor)):
+        rows = list(dataset)
+    elif isinstance(dataset, Dataset):
+        batch_size = getattr(dataset, "_batch_size", None)
+        rows = list(dataset.unbatch() if batch_size else dataset)
+    else:
+        raise TypeError("The `dataset` argument must be either a Dataset object or a list/tuple "
+                        f"of arrays. Received: dataset={dataset} of type {type(dataset)}")
+    if left_size is None and right_size is None:
+        raise ValueError("At least one of the `left_size` or `right_size` must be specified. "
+                         "Received: left_size=None and right_size=None")
+    if shuffle:
+        if seed is None:
+            seed = random.randint(0, int(1e6))
+        random.seed(seed)
+        random.shuffle(rows)
+    left, right = _split_sizes(left_size, right_size, len(rows))
+    halves = []
+    for part in (rows[:left], rows[-right:]):
+        half = _from_arrays(_stack(part) if not isinstance(part[0], tuple) else
+                            tuple(torch.stack([torch.as_tensor(np.asarray(r[i])) for r in part])
+                                  for i in range(len(part[0]))), None)
+        if isinstance(dataset, Dataset) and getattr(dataset, "_batch_size", None):
+            half = half.batch(dataset._batch_size)
+        halves.append(half)
+    return halves[0], halves[1]
+
+
+def _split_sizes(left_size, right_size, total: int):
+    """Keras's rules for split sizes: ints in (0, total), floats in (0, 1); None = the rest."""
+    for name, size in (("left_size", left_size), ("right_size", right_size)):
+        if size is not None and type(size) not in (int, float):
+            raise TypeError(f"Invalid `{name}` Type. Expected: int or float or None, "
+                            f"Received: type({name})={type(size)}.")
+        if (type(size) is int and not 0 < size < total) or (type(size) is float and not 0 < size < 1):
+            raise ValueError(f"`{name}` should be either a positive integer smaller than {total}, "
+                             f"or a float within the range `[0, 1]`. Received: {name}={size}")
+    if type(left_size) is float and type(right_size) is float and left_size + right_size > 1:
+        raise ValueError("The sum of `left_size` and `right_size` is greater than 1. It must be "
+                         "less than or equal to 1.")
+    left = round(left_size * total) if type(left_size) is float else left_size
+    right = round(right_size * total) if type(right_size) is float else right_size
+    left = total - right if left is None else left
+    right = total - left if right is None else right
+    if left + right > total:
+        raise ValueError(f"The sum of `left_size` and `right_size` should be smaller than the "
+                         f"{total}. Received: left_size + right_size = {left + right}")
+    for side, size in (("left", left), ("right", right)):
+        if size == 0:
+            raise ValueError(f"With `dataset` of length={total}, `left_size`={left_size} and "
+                             f"`right_size`={right_size}. Resulting {side} side dataset split "
+                             "will be empty. Adjust any of the aforementioned parameters")
+    return int(left), int(right)
 
 
 # ---------------------------------------------------------------- timeseries

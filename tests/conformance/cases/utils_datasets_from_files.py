@@ -135,4 +135,21 @@ def _():
     report("timeseries.fit_loss", h.history["loss"], rule="close", rtol=1e-4, atol=1e-6)
 
 
+@sub("split")
+def _():
+    xs, ys = np.arange(20, dtype="float32").reshape(10, 2), np.arange(10)
+    left, right = keras.utils.split_dataset((xs, ys), left_size=0.7, shuffle=True, seed=3)
+    report("split.tuple", [[np.asarray(e).tolist() for e in el] for el in left] + [len(list(right))])
+    left, right = keras.utils.split_dataset(xs, right_size=3)
+    report("split.array", [np.asarray(e).tolist() for e in right])
+    ts = keras.utils.timeseries_dataset_from_array(xs, ys, sequence_length=2, batch_size=3)
+    left, right = keras.utils.split_dataset(ts, left_size=5)
+    report("split.batched", [[list(np.asarray(b[0]).shape) for b in left], [list(np.asarray(b[0]).shape) for b in right]])
+    try:
+        keras.utils.split_dataset(xs, left_size=0.6, right_size=0.6)
+        report("split.too_big", None)
+    except ValueError:
+        report("split.too_big", "ValueError")
+
+
 finish()
