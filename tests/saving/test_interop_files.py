@@ -274,3 +274,25 @@ def test_keras3_file_layout_written_here(tmp_path):
     lam = next(l for l in cfg["config"]["layers"] if l["class_name"] == "Lambda")["config"]
     assert lam["function"]["class_name"] == "__lambda__" and "function_type" not in lam
     assert_predicts(keras.models.load_model(str(tmp_path / "l.keras"), safe_mode=False), "lambda_layers")
+
+
+def test_keras3_ops_become_tf_op_layers_that_save_for_tf_keras(tmp_path):
+    """keras.ops on symbolic tensors in a Keras 3 file load as the TF functions of the same
+    meaning; saved again as .h5 they are TFOpLambda layers with tf.keras's node arguments."""
+    model = keras.models.load_model(path("k3_ops.keras"))
+    config = json.loads(model.to_json())["config"]["layers"]
+    rows = {l["name"]: l for l in config}
+    assert rows["true_divide"]["config"]["function"] == "math.truediv"
+    assert rows["concatenate"]["inbound_nodes"][0][0][3] == {"axis": -1}
+    assert rows["get_item"]["class_name"] == "SlicingOpLambda"
+    assert rows["get_item"]["inbound_nodes"][0][3]["slice_spec"] == [
+        {"start": None, "stop": None, "step": None}, 0]
+    model.save(str(tmp_path / "ops.h5"))
+    assert_predicts(keras.models.load_model(str(tmp_path / "ops.h5"), compile=False), "k3_ops")
+
+
+def test_unknown_keras3_op_names_layer_and_op():
+    spec = {"module": "keras.src.ops.numpy", "class_name": "Einsum", "config": {"name": "einsum"}}
+    from torchkeras_compat.saving import model_config
+    with pytest.raises(ValueError, match="einsum.*Einsum"):
+        model_config.deserialize_layer(spec)

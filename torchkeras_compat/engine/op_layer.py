@@ -88,7 +88,20 @@ class TFOpLambda(Layer):
         from ..saving import tf_functions
         self.function = function
         self._tf = tf_functions.lookup(function, self.name)
+        self._bound: Dict[str, Any] = {}  # fixed arguments (a Keras 3 operation's axis=...)
         self.built = True
+
+    @classmethod
+    def from_keras3_op(cls, class_name: str, config: dict) -> "TFOpLambda":
+        """The layer for a Keras 3 operation node (``"TrueDivide"``, ``"Concatenate"`` from
+        ``keras.src.ops``); its fixed arguments go into the node, as tf.keras records them."""
+        from ..saving import tf_functions
+        name = config.get("name") or unique_name(class_name.lower())
+        function, bound = tf_functions.keras3_op(class_name, config, name)
+        layer_cls = SlicingOpLambda if function in tf_functions.SLICING_FUNCTIONS else cls
+        layer = layer_cls(function, name=name)
+        layer._bound = bound
+        return layer
 
     @property
     def _expects_list(self) -> bool:
@@ -117,7 +130,10 @@ class TFOpLambda(Layer):
         return first, named
 
     def __call__(self, *args, **kwargs):
-        first, named = self._named_arguments(args, kwargs)
+        first, named = self._named_arguments(args, dict(self._bound, **kwargs))
+        if "slice_spec" in named:
+            from ..saving.tf_functions import tf_slice_spec
+            named["slice_spec"] = tf_slice_spec(named["slice_spec"])
         named.pop("training", None)
         named.pop("mask", None)
         if flatten(first) or flatten(list(named.values())):

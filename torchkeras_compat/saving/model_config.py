@@ -231,6 +231,8 @@ def deserialize_layer(spec: dict, custom_objects: Optional[dict] = None):
         raise ValueError(f"Not a layer config (expected a dict with 'class_name' and 'config'): {spec!r:.200}")
     class_name = spec["class_name"]
     config = spec.get("config", {})
+    if str(spec.get("module") or "").startswith("keras.src.ops"):  # a Keras 3 operation node
+        return _op_layer.TFOpLambda.from_keras3_op(class_name, config)
     if class_name in ("Merge", "merge"):
         keras1_config_fixups(class_name, config)
     registered = spec.get("registered_name")

@@ -287,6 +287,22 @@ def _index_item(item):
     return int(item)
 
 
+def tf_slice_spec(spec):
+    """A slice spec in tf.keras's JSON form; Keras 3's ``{"class_name": "__slice__", "config":
+    {...}}`` and ``{"class_name": "__ellipsis__", "config": {}}`` items are rewritten."""
+    if not isinstance(spec, (list, tuple)):
+        return spec
+    out = []
+    for item in spec:
+        if isinstance(item, dict) and item.get("class_name") == "__slice__":
+            inner = item.get("config", {})
+            item = {k: inner.get(k) for k in ("start", "stop", "step")}
+        elif isinstance(item, dict) and item.get("class_name") == "__ellipsis__":
+            item = {"class_name": "__ellipsis__"}
+        out.append(item)
+    return out
+
+
 def _plain_index(v):
     if torch.is_tensor(v):
         return int(v)
@@ -587,3 +603,59 @@ def to_tf_call(func: Callable, args: tuple, kwargs: dict) -> Optional[TFCall]:
     name, first, tf_kwargs = result
     return name, first, {k: _constant(v) for k, v in tf_kwargs.items()}
 
+
+
+# ---------------------------------------------------------------- Keras 3 operations
+# Keras 3 saves an operation applied to symbolic tensors (``inputs / 255.0``, ``ops.concatenate``)
+# as a node of class e.g. "TrueDivide" from module "keras.src.ops.numpy": the tensors and other
+# call arguments are the node's positional args, the op's fixed arguments (axis, keepdims...)
+# its config. Each maps onto the TF function with the same meaning: (TF name, config key -> TF
+# argument name).
+KERAS3_OPS: Dict[str, Tuple[str, Dict[str, str]]] = {
+    "Add": ("__operators__.add", {}), "Subtract": ("math.subtract", {}),
+    "Multiply": ("math.multiply", {}), "TrueDivide": ("math.truediv", {}),
+    "Divide": ("math.truediv", {}), "FloorDivide": ("math.floordiv", {}),
+    "Power": ("math.pow", {}), "Maximum": ("math.maximum", {}), "Minimum": ("math.minimum", {}),
+    "Mod": ("math.floormod", {}), "Negative": ("math.negative", {}), "Absolute": ("math.abs", {}),
+    "Abs": ("math.abs", {}), "Exp": ("math.exp", {}), "Log": ("math.log", {}), "Sqrt": ("math.sqrt", {}),
+    "Square": ("math.square", {}), "Sign": ("math.sign", {}), "Tanh": ("math.tanh", {}),
+    "Sin": ("math.sin", {}), "Cos": ("math.cos", {}), "Log1p": ("math.log1p", {}),
+    "Expm1": ("math.expm1", {}), "Floor": ("math.floor", {}), "Ceil": ("math.ceil", {}),
+    "Round": ("math.round", {}), "Reciprocal": ("math.reciprocal", {}),
+    "Greater": ("math.greater", {}), "GreaterEqual": ("math.greater_equal", {}),
+    "Less": ("math.less", {}), "LessEqual": ("math.less_equal", {}), "Equal": ("math.equal", {}),
+    "NotEqual": ("math.not_equal", {}),
+    "Relu": ("nn.relu", {}), "Relu6": ("nn.relu6", {}), "Sigmoid": ("math.sigmoid", {}),
+    "Softplus": ("nn.softplus", {}), "Softsign": ("nn.softsign", {}), "Elu": ("nn.elu", {}),
+    "Selu": ("nn.selu", {}), "Silu": ("nn.silu", {}),
+    "Softmax": ("nn.softmax", {"axis": "axis"}), "LogSoftmax": ("nn.log_softmax", {"axis": "axis"}),
+    "Concatenate": ("concat", {"axis": "axis"}), "Stack": ("stack", {"axis": "axis"}),
+    "Mean": ("math.reduce_mean", {"axis": "axis", "keepdims": "keepdims"}),
+    "Sum": ("math.reduce_sum", {"axis": "axis", "keepdims": "keepdims"}),
+    "Max": ("math.reduce_max", {"axis": "axis", "keepdims": "keepdims"}),
+    "Min": ("math.reduce_min", {"axis": "axis", "keepdims": "keepdims"}),
+    "Prod": ("math.reduce_prod", {"axis": "axis", "keepdims": "keepdims"}),
+    "Std": ("math.reduce_std", {"axis": "axis", "keepdims": "keepdims"}),
+    "Var": ("math.reduce_variance", {"axis": "axis", "keepdims": "keepdims"}),
+    "ExpandDims": ("expand_dims", {"axis": "axis"}), "Squeeze": ("squeeze", {"axis": "axis"}),
+    "Reshape": ("reshape", {"newshape": "shape", "new_shape": "shape"}),
+    "Transpose": ("transpose", {"axes": "perm"}), "Tile": ("tile", {"repeats": "multiples"}),
+    "Matmul": ("linalg.matmul", {}), "Cast": ("cast", {"dtype": "dtype"}),
+    "Clip": ("clip_by_value", {"x_min": "clip_value_min", "x_max": "clip_value_max"}),
+    "GetItem": ("__operators__.getitem", {}), "Where": ("where", {}),
+    "Argmax": ("math.argmax", {"axis": "axis"}), "Argmin": ("math.argmin", {"axis": "axis"}),
+}
+
+
+def keras3_op(class_name: str, config: dict, layer_name: str) -> Tuple[str, Dict[str, Any]]:
+    """(TF function name, fixed arguments by TF name) for a Keras 3 operation node, or a clear error."""
+    entry = KERAS3_OPS.get(class_name)
+    if entry is None:
+        raise ValueError(
+            f"Layer {layer_name!r} is the Keras 3 operation {class_name!r} applied to symbolic "
+            "tensors, which torchkeras_compat cannot run. Replace it with a Keras layer or a Lambda "
+            "layer in the original model and save it again, or rebuild the model in code and load "
+            "only its weights.")
+    tf_name, renames = entry
+    bound = {renames[k]: v for k, v in config.items() if k in renames}
+    return tf_name, bound
