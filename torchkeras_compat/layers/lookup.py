@@ -1,5 +1,5 @@
 """Categorical and text preprocessing layers: ``CategoryEncoding``, ``Discretization``,
-``IntegerLookup``, ``StringLookup`` and ``TextVectorization`` (tf.keras 2.x semantics).
+``Hashing``, ``IntegerLookup``, ``StringLookup`` and ``TextVectorization`` (tf.keras 2.x semantics).
 
 Numbers go through torch tensors like any layer. Strings are not torch values: ``StringLookup``
 and ``TextVectorization`` take Python strings, lists or numpy arrays of ``str``/``bytes`` when
