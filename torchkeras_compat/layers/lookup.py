@@ -328,21 +328,28 @@ class _IndexLookup(Layer):
 
     # ---- lookup
     def _lookup(self, tokens: np.ndarray) -> np.ndarray:
-        index, oov = self._index, self._oov_id() if self.num_oov_indices else None
+        return np.asarray(self._lookup_list([self._token(t) for t in tokens.reshape(-1).tolist()]),
+                          dtype=np.int64).reshape(tokens.shape)
+
+    def _lookup_list(self, tokens: list) -> list:
+        """Ids of already-normalised tokens: one dict lookup each, unknown tokens resolved after."""
+        get = self._index.get
+        ids = [get(t, -2) for t in tokens]
+        if -2 not in ids:
+            return ids
+        oov = self._oov_id() if self.num_oov_indices else None
         dropped = self.mask_token if self.output_mode != "int" else None
-        flat = []
-        for tok in tokens.reshape(-1).tolist():
-            tok = self._token(tok)
+        for i, tok in enumerate(tokens):
+            if ids[i] != -2:
+                continue
             if dropped is not None and tok == dropped:
-                flat.append(-1)  # a masked token: not counted by the encodings
-            elif tok in index:
-                flat.append(index[tok])
+                ids[i] = -1  # a masked token: not counted by the encodings
             elif oov is not None:
-                flat.append(oov + self._oov_bucket(tok))
+                ids[i] = oov + self._oov_bucket(tok)
             else:
                 raise ValueError(f"Layer {self.name}: token {tok!r} is not in the vocabulary and "
                                  "num_oov_indices=0.")
-        return np.asarray(flat, dtype=np.int64).reshape(tokens.shape)
+        return ids
 
     def _oov_bucket(self, token) -> int:
         """Which of the OOV ids an unknown token takes: TF hashes strings with FarmHash and
@@ -613,10 +620,14 @@ class TextVectorization(_StringInput, _IndexLookup):
         length = self.output_sequence_length
         if length is None:
             length = max((len(d) for d in docs), default=0)
+        # one lookup over every kept token, then scattered row by row (padding stays 0)
+        kept = [d[:length] for d in docs]
+        ids = np.asarray(self._lookup_list([t for d in kept for t in d]), dtype=np.int64)
+        sizes = np.asarray([len(d) for d in kept])
+        rows = np.repeat(np.arange(len(kept)), sizes)
+        cols = np.arange(ids.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
         out = np.zeros((len(docs), length), dtype=np.int64)
-        for i, d in enumerate(docs):
-            ids = self._lookup(np.asarray(d[:length], dtype=object)) if d else []
-            out[i, :len(ids)] = ids
+        out[rows, cols] = ids
         return torch.as_tensor(out)
 
     def _empty_row(self) -> torch.Tensor:
