@@ -50,8 +50,12 @@ def test_weights_order_and_errors():
     assert [w.trainable for w in bn.weights] == [True, True, False, False]
     with pytest.raises(ValueError, match="axis"):
         BatchNormalization(axis=3)(torch.zeros(2, 3))
-    with pytest.raises(NotImplementedError, match="renorm"):
-        BatchNormalization(renorm=True)
+    with pytest.raises(ValueError, match="renorm_clipping"):
+        BatchNormalization(renorm=True, renorm_clipping={"rmaxx": 2.0})
+    renorm = BatchNormalization(renorm=True, name="rn")
+    renorm(torch.zeros(2, 3))
+    assert [w.name.split("/")[-1] for w in renorm.weights][4:] == ["moving_stddev:0", "renorm_mean:0",
+                                                                   "renorm_stddev:0"]
     ln = LayerNormalization(axis=[1, 2])
     ln(torch.zeros(2, 3, 4))
     assert [w.shape for w in ln.weights] == [(3, 4), (3, 4)]

@@ -50,9 +50,13 @@ class BatchNormalization(Layer):
                  renorm_momentum: float = 0.99, fused=None, virtual_batch_size=None,
                  adjustment=None, synchronized: bool = False, **kwargs):
         super().__init__(**kwargs)
-        if renorm:
-            raise NotImplementedError(f"Layer {self.name}: BatchNormalization(renorm=True) is not "
-                                      "supported; use renorm=False.")
+        self.renorm = bool(renorm)
+        self.renorm_clipping = dict(renorm_clipping or {})
+        unknown = set(self.renorm_clipping) - {"rmin", "rmax", "dmax"}
+        if unknown:
+            raise ValueError(f"Layer {self.name}: renorm_clipping contains invalid keys {sorted(unknown)}; "
+                             "the keys are 'rmin', 'rmax' and 'dmax'.")
+        self.renorm_momentum = float(renorm_momentum)
         if virtual_batch_size is not None or adjustment is not None:
             raise NotImplementedError(f"Layer {self.name}: virtual_batch_size/adjustment are not "
                                       "supported by BatchNormalization here.")
@@ -98,13 +102,30 @@ class BatchNormalization(Layer):
         self.moving_variance = self.add_weight("moving_variance", shape,
                                                initializer=self.moving_variance_initializer,
                                                trainable=False)
-        # tf.keras's fused kernel (4D/5D, channels first or last) updates with the unbiased variance
-        self._unbiased_update = rank in (4, 5) and self._axes in ([1], [rank - 1])
+        if self.renorm:
+            self._add_renorm_weights(shape)
+        # tf.keras's fused kernel (4D/5D, channels first or last) updates with the unbiased variance;
+        # renorm turns the fused kernel off
+        self._unbiased_update = rank in (4, 5) and self._axes in ([1], [rank - 1]) and not self.renorm
         self.built = True
+
+    def _add_renorm_weights(self, shape) -> None:
+        """Batch renormalization's state: the moving stddev (from which the moving variance is
+        derived) and the renorm mean/stddev that the r/d corrections are taken against."""
+        def sqrt_of(init):
+            return lambda shape, dtype=None: torch.sqrt(torch.as_tensor(init(shape, dtype=dtype)))
+
+        stddev_init = sqrt_of(self.moving_variance_initializer)
+        self.moving_stddev = self.add_weight("moving_stddev", shape, initializer=stddev_init, trainable=False)
+        self.renorm_mean = self.add_weight("renorm_mean", shape, initializer=self.moving_mean_initializer,
+                                           trainable=False)
+        self.renorm_stddev = self.add_weight("renorm_stddev", shape, initializer=stddev_init, trainable=False)
 
     def call(self, inputs, training=None):
         x = inputs if inputs.is_floating_point() else inputs.to(self.moving_mean.dtype)
         training = bool(training) and self.trainable
+        if training and self.renorm:
+            return self._renorm_training(x)
         if len(self._axes) == 1:
             return self._single_axis(x, self._axes[0], training)
         return self._many_axes(x, training)
@@ -141,6 +162,42 @@ class BatchNormalization(Layer):
             y = y + _param_view(self.beta, self._axes, rank)
         return y
 
+    def _renorm_training(self, x):
+        """Batch renormalization (Ioffe 2017) as tf.keras: batch statistics corrected by
+        ``r = stddev / renorm_stddev`` and ``d = (mean - renorm_mean) / renorm_stddev`` (clipped,
+        no gradient), i.e. scale ``r * gamma`` and offset ``d * gamma + beta``."""
+        rank = x.dim()
+        reduce = [d for d in range(rank) if d not in self._axes]
+        mean = x.mean(dim=reduce)
+        var = x.var(dim=reduce, unbiased=False)
+        stddev = torch.sqrt(var + self.epsilon)
+        with torch.no_grad():
+            ref_stddev = torch.clamp(self.renorm_stddev, min=self.epsilon ** 0.5)
+            r = stddev / ref_stddev
+            d = (mean - self.renorm_mean) / ref_stddev
+            clip = self.renorm_clipping
+            if clip.get("rmin") is not None:
+                r = torch.clamp(r, min=clip["rmin"])
+            if clip.get("rmax") is not None:
+                r = torch.clamp(r, max=clip["rmax"])
+            if clip.get("dmax") is not None:
+                d = torch.clamp(d, -clip["dmax"], clip["dmax"])
+            rm, m = self.renorm_momentum, self.momentum
+            self.renorm_mean.mul_(rm).add_(mean.detach() * (1.0 - rm))
+            self.renorm_stddev.mul_(rm).add_(stddev.detach() * (1.0 - rm))
+            self.moving_mean.mul_(m).add_(mean.detach() * (1.0 - m))
+            self.moving_stddev.mul_(m).add_(stddev.detach() * (1.0 - m))
+            self.moving_variance.copy_(torch.relu(self.moving_stddev * self.moving_stddev - self.epsilon))
+        scale = r if self.gamma is None else r * self.gamma
+        offset = d if self.gamma is None else d * self.gamma
+        if self.beta is not None:
+            offset = offset + self.beta
+        view = [1] * rank
+        for a in self._axes:
+            view[a] = x.shape[a]
+        y = (x - mean.reshape(view)) * torch.rsqrt(var.reshape(view) + self.epsilon)
+        return y * scale.reshape(view) + offset.reshape(view)
+
     def _update_moving(self, mean, var) -> None:
         m = self.momentum
         with torch.no_grad():
@@ -167,6 +224,9 @@ class BatchNormalization(Layer):
             "beta_constraint": constraints.serialize(self.beta_constraint),
             "gamma_constraint": constraints.serialize(self.gamma_constraint),
         })
+        if self.renorm:  # tf.keras writes these three keys only for renorm
+            config.update({"renorm": True, "renorm_clipping": self.renorm_clipping,
+                           "renorm_momentum": self.renorm_momentum})
         return config
 
 

@@ -33,6 +33,8 @@ LAYERS = [
     ("convlstm1d", lambda: L.ConvLSTM1D(2, 2, return_sequences=True), (3, 5, 2)),
     ("timedistributed_conv", lambda: L.TimeDistributed(L.Conv1D(2, 2)), (3, 5, 2)),
     ("bn_axis1", lambda: L.BatchNormalization(axis=1, center=False, momentum=0.8, beta_regularizer="l2"), S2),
+    ("bn_renorm", lambda: L.BatchNormalization(renorm=True, renorm_momentum=0.9,
+                                               renorm_clipping={"rmax": 2.0, "dmax": 1.0}), S1),
     ("ln_axes", lambda: L.LayerNormalization(axis=[1, 2], epsilon=1e-6, scale=False), S2),
     ("embedding", lambda: L.Embedding(10, 3, embeddings_regularizer="l1", input_length=7), (7,)),
     ("spatial_dropout1d", lambda: L.SpatialDropout1D(0.2), S1),
@@ -103,6 +105,23 @@ def _():
         shapes[key] = [list(y.shape), [list(s) if isinstance(s, tuple) else s for s in [layer.compute_output_shape([tuple(t.shape) for t in ins])]],
                        {k: v for k, v in layer.get_config().items() if k != "name"}]
     report("merge_shapes", shapes, rule="exact")
+
+
+@sub("bn_renorm_training")
+def _():
+    inp = L.Input(shape=(3,))
+    bn = L.BatchNormalization(renorm=True, momentum=0.8, renorm_momentum=0.7,
+                              renorm_clipping={"rmin": 0.8, "rmax": 1.3, "dmax": 0.2})
+    model = keras.models.Sequential([inp, L.Dense(3), bn, L.Dense(1)])
+    seed_weights(model, 5)
+    report("bn_renorm_training.names", [w.name.split("/")[-1] for w in bn.weights], rule="exact")
+    x = data(6, (8, 3), -2.0, 3.0)
+    report("bn_renorm_training.forward", model(x, training=True), rule="close", **TOL)
+    model.compile(keras.optimizers.SGD(learning_rate=0.05), "mse")
+    hist = model.fit(x, data(7, (8, 1)), batch_size=4, epochs=3, shuffle=False, verbose=0)
+    report("bn_renorm_training.loss", hist.history["loss"], rule="close", rtol=1e-3, atol=1e-5)
+    report("bn_renorm_training.bn_weights", bn.get_weights(), rule="close", rtol=1e-3, atol=1e-4)
+    report("bn_renorm_training.predict", model.predict(x, verbose=0), rule="close", rtol=1e-3, atol=1e-4)
 
 
 finish()
