@@ -228,6 +228,17 @@ def test_written_config_matches_tf_keras_config(stem):
         assert [l["inbound_nodes"] for l in ours["layers"]] == [l["inbound_nodes"] for l in ref["layers"]]
 
 
+@pytest.mark.parametrize("stem", ["nested_in_sequential", "conv2d_variants", "attention_layers",
+                                  "convlstm_timedistributed", "embedding_mask_rnn"])
+def test_to_json_equals_tf_keras_json(stem):
+    """The whole to_json() of a model loaded from a tf.keras file is tf.keras's own: every layer
+    config key and value, module/registered_name (TFOpLambda's and a nested Functional's private
+    modules), the full form of layers nested in a Sequential."""
+    model = load(stem, compile=False)
+    with open(path(stem + ".json")) as f:
+        assert json.loads(model.to_json()) == json.load(f)
+
+
 def test_new_optimizer_written_to_h5_as_tf_keras_does(tmp_path):
     """tf.keras reads a plain "Adam" in an HDF5 training config as its legacy Adam, which rejects
     weight_decay & co.: the 2.11+ optimizers go in as "Custom>Adam", is_legacy_optimizer false."""

@@ -38,10 +38,20 @@ HARMLESS_AT_DEFAULT = {"time_major": False, "ragged": False, "sparse": False, "r
 
 
 # ---------------------------------------------------------------- layer (de)serialization
+# Built-in classes that tf.keras 2.21 does not export under keras.layers: their module and
+# registered name as it writes them
+_PRIVATE_CLASSES = {"TFOpLambda": "tf_keras.src.layers.core.tf_op_layer",
+                    "SlicingOpLambda": "tf_keras.src.layers.core.tf_op_layer",
+                    "Functional": "tf_keras.src.engine.functional"}
+
+
 def _module_of(layer) -> Optional[str]:
     from ..engine.functional import Functional
+    from ..engine.sequential import Sequential
+    if type(layer).__name__ in _PRIVATE_CLASSES and type(layer).__module__.startswith("torchkeras_compat"):
+        return _PRIVATE_CLASSES[type(layer).__name__]
     if isinstance(layer, Functional):
-        return "keras"
+        return "keras" if isinstance(layer, Sequential) else _PRIVATE_CLASSES["Functional"]
     mod = type(layer).__module__
     if mod.startswith("torchkeras_compat.layers") or mod.startswith("torchkeras_compat.engine"):
         return "keras.layers"
@@ -49,7 +59,10 @@ def _module_of(layer) -> Optional[str]:
 
 
 def _registered_name(layer) -> Optional[str]:
-    return None if _module_of(layer) else type(layer).__name__
+    module = _module_of(layer)
+    if module in _PRIVATE_CLASSES.values():
+        return "Functional" if module.endswith("functional") else type(layer).__name__
+    return None if module else type(layer).__name__
 
 
 def _plain(value):
@@ -73,13 +86,14 @@ def _build_input_shape(layer):
     return None
 
 
-def serialize_layer(layer, legacy: bool = False) -> dict:
+def serialize_layer(layer, legacy: bool = False, nested_legacy: bool = True) -> dict:
     """``{"class_name", "config"}`` (legacy/.h5 form) or tf.keras 2.21's JSON form with
     ``module``/``registered_name``/``build_config``."""
     try:
         if _is_graph_model(layer) and not legacy:
-            # tf.keras writes a nested model's own layers in the short (legacy) form
-            config = model_to_dict(layer, legacy=True)["config"]
+            # tf.keras writes the layers of a model nested in a Functional model in the short
+            # (legacy) form, those of a model nested in a Sequential in the full form
+            config = model_to_dict(layer, legacy=nested_legacy)["config"]
         else:
             config = layer.get_config()
     except NotImplementedError as e:
@@ -569,7 +583,7 @@ def sequential_config(model, legacy: bool = False) -> dict:
     if model._input_tensor is not None:
         layers.append(serialize_layer(model._input_tensor._history[0], legacy=legacy))
     for layer in model._stack:
-        layers.append(serialize_layer(layer, legacy=legacy))
+        layers.append(serialize_layer(layer, legacy=legacy, nested_legacy=legacy))
     return {"name": model.name, "layers": layers}
 
 
