@@ -418,6 +418,27 @@ _define("ones_like", "input dtype name", lambda input, dtype=None, name=None: to
 _define("zeros_like", "input dtype name", lambda input, dtype=None, name=None: torch.zeros_like(  # noqa: A002
     _tensor(input), dtype=None if dtype is None else config.torch_dtype(dtype)))
 _define("__operators__.getitem", "tensor slice_spec var", _getitem)
+
+
+def _resize(images, size, method="bilinear", preserve_aspect_ratio=False, antialias=False, name=None):
+    """tf.image.resize (TF 2: half-pixel centers) on NHWC or HWC images; output float32."""
+    x = _tensor(images)
+    single = x.ndim == 3
+    if single:
+        x = x.unsqueeze(0)
+    if preserve_aspect_ratio or antialias:
+        raise ValueError("tf.image.resize with preserve_aspect_ratio or antialias is not supported here.")
+    modes = {"bilinear": dict(mode="bilinear", align_corners=False), "nearest": dict(mode="nearest-exact"),
+             "bicubic": dict(mode="bicubic", align_corners=False)}
+    if method not in modes:
+        raise ValueError(f"tf.image.resize with method={method!r} is not supported here; "
+                         f"use one of {sorted(modes)}.")
+    out = F.interpolate(x.permute(0, 3, 1, 2).to(torch.float32), size=[int(v) for v in size], **modes[method])
+    out = out.permute(0, 2, 3, 1)
+    return out[0] if single else out
+
+
+_define("image.resize", "images size method preserve_aspect_ratio antialias name", _resize)
 SLICING_FUNCTIONS = frozenset({"__operators__.getitem"})
 
 
