@@ -3,6 +3,7 @@ import json
 
 import numpy as np
 import pytest
+import torch
 
 import torchkeras_compat as keras
 from torchkeras_compat import layers
@@ -336,3 +337,26 @@ def test_sample_and_class_weights_apply_to_labels_of_shape_n_against_n_by_1_pred
         pytest.approx(model.evaluate(x, labels[:, None], sample_weight=sw, verbose=0), rel=1e-6)
     cw = np.where(labels > 0, 1.0, 2.0)
     assert model.test_on_batch(x, labels, sample_weight=cw) == pytest.approx((bce * cw).mean(), rel=1e-5)
+
+
+def test_steps_per_epoch_on_arrays_continues_where_the_last_epoch_stopped():
+    # tf.keras: the passes over the arrays form one stream; each epoch takes steps_per_epoch batches
+    seen = []
+
+    class Record(keras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            seen.append(None)
+
+    x = np.arange(20, dtype="float32").reshape(10, 2)
+    model = keras.Sequential([layers.Dense(1, input_shape=(2,))])
+    model.compile("sgd", "mse")
+    from torchkeras_compat.engine import data_adapter
+    handler = data_adapter.ArrayHandler([torch.as_tensor(x)], [torch.zeros(10, 1)], [None], batch_size=4, steps=2,
+                                        passes=2)
+    firsts = [[float(b[0][0][0, 0]) for b in handler.batches(e)] for e in range(3)]
+    assert firsts == [[0.0, 8.0], [16.0, 0.0], [8.0, 16.0]]  # 3 batches a pass (the last one partial)
+    assert list(handler.batches(3)) == [] or handler.exhausted
+    with pytest.warns(UserWarning, match="ran out of data"):
+        history = model.fit(x, np.zeros((10, 1)), batch_size=4, steps_per_epoch=4, epochs=3, verbose=0,
+                            callbacks=[Record()])
+    assert len(seen) == 9 and len(history.history["loss"]) == 3  # 3 passes of 3 batches: the last epoch runs dry

@@ -120,14 +120,26 @@ class MetricsContainer:
                         continue
                     metric = metrics_mod.resolve(m, tuple(y_true[i].shape), tuple(y_pred[i].shape),
                                                  self._loss_fns[i])
-                    base = metric.name
-                    if weighted and not multi:
-                        metric._name_override = f"weighted_{base}"
-                    if multi:
-                        metric._name_override = f"{name}_{'weighted_' if weighted else ''}{base}"
                     entries.append((metric, weighted))
             self.per_output.append(entries)
+        self._set_names(multi)
         self.built = True
+
+    def _set_names(self, multi: bool) -> None:
+        """tf.keras's names: '<output>_' before each metric of a multi-output model; 'weighted_'
+        before a weighted metric only when an unweighted one already has its name."""
+        taken = set()
+        for name, entries in zip(self.output_names, self.per_output):
+            for metric, weighted in sorted(entries, key=lambda e: e[1]):  # unweighted ones first
+                base = metric.name
+                full = f"{name}_{base}" if multi else base
+                if weighted and full in taken:
+                    full = f"{name}_weighted_{base}" if multi else f"weighted_{base}"
+                if full in taken:
+                    raise ValueError(f"Found two metrics with the same name: {full}. All the metrics "
+                                     "added to the model need to have unique names.")
+                metric._name_override = full if full != base else None  # None: a recompile's fresh name
+                taken.add(full)
 
     @property
     def metrics(self) -> list:

@@ -96,17 +96,46 @@ def check_sample_counts(x, y, sample_weight) -> int:
 class ArrayHandler:
     """In-memory arrays: shuffled index batches (Keras's shuffle=True|False|'batch')."""
 
-    def __init__(self, x, y=None, sample_weight=None, batch_size=32, shuffle=False, steps=None):
+    def __init__(self, x, y=None, sample_weight=None, batch_size=32, shuffle=False, steps=None,
+                 passes: int = 1):
         self.x, self.y, self.sample_weight = x, y, sample_weight
         self.n = check_sample_counts(x, y, sample_weight)
         self.batch_size = int(batch_size)
         self.shuffle = shuffle
         full_steps = int(math.ceil(self.n / self.batch_size)) if self.n else 0
-        self.steps = full_steps if steps is None else min(int(steps), full_steps) if full_steps else int(steps)
+        # As tf.keras: with a `steps` other than one pass, the passes over the arrays (`passes` of
+        # them, each shuffled anew) form one stream that every epoch takes `steps` batches from,
+        # so an epoch goes on where the previous one stopped; running dry ends the training.
+        self._streamed = steps is not None and int(steps) != full_steps and full_steps > 0
+        self.steps = full_steps if steps is None else int(steps)
+        self._passes_left = max(int(passes), 1)
+        self._stream = None
+        self.exhausted = False
         self.size = self.n
         self.permute = torch.randperm  # data parallel runs draw the order on rank 0 and share it
 
     def batches(self, epoch: int = 0) -> Iterator:
+        if not self._streamed:
+            yield from self._one_pass()
+            return
+        if self._stream is None:
+            self._stream = self._all_passes()
+        for step in range(self.steps):
+            try:
+                yield next(self._stream)
+            except StopIteration:
+                warnings.warn("Your input ran out of data; interrupting training. Make sure that your "
+                              "dataset or generator can generate at least `steps_per_epoch * epochs` "
+                              f"batches (in this case, {self.steps} batches per epoch).")
+                self.exhausted = True
+                return
+
+    def _all_passes(self) -> Iterator:
+        while self._passes_left > 0:
+            self._passes_left -= 1
+            yield from self._one_pass()
+
+    def _one_pass(self) -> Iterator:
         n, bs = self.n, self.batch_size
         order = None
         if self.shuffle == "batch":
@@ -114,7 +143,7 @@ class ArrayHandler:
             order = torch.cat([torch.arange(b * bs, min((b + 1) * bs, n)) for b in block.tolist()])
         elif self.shuffle:
             order = self.permute(n)
-        for step in range(self.steps):
+        for step in range(int(math.ceil(n / bs)) if self._streamed else min(self.steps, int(math.ceil(n / bs)))):
             lo, hi = step * bs, min((step + 1) * bs, n)
             if order is None:
                 take = (lambda a, lo=lo, hi=hi: a[lo:hi])

@@ -141,7 +141,7 @@ class Model(Layer):
         device, was_training = self._device(), self.training
         zeros = _zeros_for_shape(input_shape, device)
         try:
-            with torch.no_grad():
+            with torch.no_grad(), building_call():
                 self(zeros, training=False)
         except Exception:
             self.built = False
@@ -193,8 +193,9 @@ class Model(Layer):
         """Subclassed and deferred models may compile before they are built; that is fine."""
 
     def _assert_compiled(self, what: str) -> None:
+        """``what`` ('training it', ...) is for the reader; the message is tf.keras's, word for word."""
         if not self._is_compiled:
-            raise RuntimeError(f"You must compile your model before {what}. "
+            raise RuntimeError("You must compile your model before training/testing. "
                                "Use `model.compile(optimizer, loss)`.")
 
     # ------------------------------------------------------------ data preparation

@@ -18,7 +18,7 @@ from .compile_utils import metric_name
 
 
 def _handler(model, x, y, sample_weight, class_weight, batch_size, shuffle, steps, workers,
-             use_multiprocessing, max_queue_size, for_predict=False):
+             use_multiprocessing, max_queue_size, for_predict=False, passes=1):
     """Wrap any supported input kind into a batch source for the model."""
     if data_adapter.is_iterator_input(x):
         if y is not None:
@@ -34,7 +34,7 @@ def _handler(model, x, y, sample_weight, class_weight, batch_size, shuffle, step
         raise ValueError("Target data is missing: pass `y` to fit/evaluate, or a generator that "
                          "yields (x, y) tuples.")
     handler = data_adapter.ArrayHandler(x_list, y_list, sw_list, batch_size or 32,
-                                        shuffle=shuffle, steps=steps)
+                                        shuffle=shuffle, steps=steps, passes=passes)
     return handler, False
 
 
@@ -138,7 +138,8 @@ def run_fit(model, x, y, batch_size, epochs, verbose, callbacks, validation_spli
     if validation_split and validation_data is None:
         (x, y, sample_weight), validation_data = _split_validation(model, x, y, sample_weight, validation_split)
     handler, from_iterator = _handler(model, x, y, sample_weight, class_weight, batch_size, shuffle,
-                                      steps_per_epoch, workers, use_multiprocessing, max_queue_size)
+                                      steps_per_epoch, workers, use_multiprocessing, max_queue_size,
+                                      passes=epochs - initial_epoch)
     model._train_prepared = False
     replicas = _join_replicas(model)
     if replicas is not None:

@@ -128,4 +128,35 @@ def _():
     report("stop_training.flag", m.stop_training)
 
 
+@sub("steps_stream")
+def _():
+    # steps_per_epoch shorter than the arrays: each epoch goes on where the last one stopped
+    m = Sequential([Dense(1, activation="sigmoid", input_shape=(3,))])
+    seed_weights(m, 13)
+    m.compile(keras.optimizers.SGD(0.3), "binary_crossentropy")
+    h = m.fit(xa[:20], labels[:20].astype("float32"), epochs=3, steps_per_epoch=2, batch_size=4, shuffle=False,
+              verbose=0, validation_data=(xa, labels.astype("float32")), validation_steps=2)
+    report("steps_stream.loss", h.history["loss"], rule="close", **TOLF)
+    report("steps_stream.val_loss", h.history["val_loss"], rule="close", **TOLF)
+    h2 = m.fit(xa[:20], labels[:20].astype("float32"), epochs=2, steps_per_epoch=3, batch_size=8, shuffle=False,
+               verbose=0)
+    report("steps_stream.across_passes", h2.history["loss"], rule="close", **TOLF)
+
+
+@sub("weighted_metric_names")
+def _():
+    sw = np.linspace(0, 1, 24)
+    m = Sequential([Dense(1, activation="sigmoid", input_shape=(3,))])
+    seed_weights(m, 14)
+    m.compile("sgd", "binary_crossentropy", metrics=["accuracy"], weighted_metrics=["accuracy", "mse"])
+    ev = m.evaluate(xa, labels.astype("float32"), sample_weight=sw, verbose=0, return_dict=True)
+    report("weighted_metric_names.evaluate", ev, rule="close", **TOLF)
+    report("weighted_metric_names.names", m.metrics_names)
+    i = Input(shape=(3,))
+    f = Model(i, [Dense(1, name="o1", activation="sigmoid")(i), Dense(1, name="o2")(i)])
+    f.compile("sgd", ["binary_crossentropy", "mse"], metrics=["mae"], weighted_metrics=["mae", "mse"])
+    f.evaluate(xa, [labels, reg], verbose=0, sample_weight=[sw, sw])
+    report("weighted_metric_names.multi", f.metrics_names)
+
+
 finish()
