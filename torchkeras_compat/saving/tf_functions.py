@@ -609,6 +609,53 @@ for _fn, _name in ((torch.sum, "math.reduce_sum"), (torch.mean, "math.reduce_mea
     TORCH_TO_TF[getattr(_T, _fn.__name__)] = _tr_reduce(_name)
 
 
+def _tr_var(input, dim=None, unbiased=True, keepdim=False, *, correction=None, out=None):  # noqa: A002
+    if (correction if correction is not None else (1 if unbiased else 0)) != 0:
+        return None  # TF has no sample variance
+    return "math.reduce_variance", input, {"axis": _axis(dim), "keepdims": bool(keepdim)}
+
+
+def _tr_argmax(tf_name: str) -> Callable:
+    def tr(input, dim=None, keepdim=False, *, out=None):  # noqa: A002
+        return None if keepdim else (tf_name, input, {"axis": dim})
+    return tr
+
+
+def _tr_pad(input, pad, mode="constant", value=None):  # noqa: A002
+    if mode != "constant":
+        return None
+    pairs = [[int(pad[i]), int(pad[i + 1])] for i in range(0, len(pad), 2)]
+    paddings = [[0, 0]] * (input.ndim - len(pairs)) + list(reversed(pairs))
+    return "pad", input, {"paddings": paddings, "mode": "CONSTANT", "constant_values": value or 0}
+
+
+def _tr_where(condition, input=None, other=None, *, out=None):  # noqa: A002
+    if input is None:
+        return None
+    return "where", condition, {"x": _constant(input), "y": _constant(other)}
+
+
+for _fn, _name in ((torch.eq, "math.equal"), (torch.ne, "math.not_equal"), (torch.gt, "math.greater"),
+                   (torch.ge, "math.greater_equal"), (torch.lt, "math.less"), (torch.le, "math.less_equal")):
+    TORCH_TO_TF[_fn] = _bin(_name)
+    TORCH_TO_TF[getattr(_T, _fn.__name__)] = _bin(_name)
+for _fn in (torch.var, _T.var):
+    TORCH_TO_TF[_fn] = _tr_var
+for _fn, _name in ((torch.argmax, "math.argmax"), (torch.argmin, "math.argmin")):
+    TORCH_TO_TF[_fn] = TORCH_TO_TF[getattr(_T, _fn.__name__)] = _tr_argmax(_name)
+for _fn in (torch.cumsum, _T.cumsum):
+    TORCH_TO_TF[_fn] = lambda input, dim, *, dtype=None, out=None: ("math.cumsum", input, {"axis": int(dim)})
+for _method, _dtype in ((_T.long, "int64"), (_T.int, "int32"), (_T.float, "float32"), (_T.double, "float64"),
+                        (_T.bool, "bool")):
+    TORCH_TO_TF[_method] = lambda x, memory_format=None, _d=_dtype: ("cast", x, {"dtype": _d})
+TORCH_TO_TF[F.softplus] = lambda input, beta=1.0, threshold=20.0: \
+    ("nn.softplus", input, {"name": None}) if beta == 1.0 else None
+TORCH_TO_TF[F.elu] = lambda input, alpha=1.0, inplace=False: \
+    ("nn.elu", input, {"name": None}) if alpha == 1.0 else None
+TORCH_TO_TF[F.pad] = _tr_pad
+TORCH_TO_TF[torch.where] = _tr_where
+
+
 def to_tf_call(func: Callable, args: tuple, kwargs: dict) -> Optional[TFCall]:
     """The TF function name, first argument and named arguments tf.keras would record for the
     torch call ``func(*args, **kwargs)``; None when there is no TF counterpart here."""
