@@ -136,17 +136,25 @@ def _make_cell(value):
 
 
 def _module_globals(module: Optional[str]) -> dict:
-    if module and module in sys.modules:
-        return vars(sys.modules[module])
-    if module:
-        try:
-            return vars(importlib.import_module(module))
-        except Exception:  # the module of the saving script is usually not importable here
-            pass
+    """The globals a stored function runs with: those of the module it was saved from when that
+    module is loaded or importable here (usually ``__main__``, the running script), over
+    stand-ins for the names such code usually calls (``K.*``, ``tf.*``)."""
     import torch
     from .. import backend
-    # Stored lambdas usually call `K.something` or `tf.something`; give them our equivalents.
-    return {"K": backend, "backend": backend, "torch": torch, "__builtins__": __builtins__}
+    from .tf_functions import TFNamespace
+    globs = {"K": backend, "backend": backend, "torch": torch, "tf": TFNamespace(),
+             "__builtins__": __builtins__}
+    found = None
+    if module and module in sys.modules:
+        found = sys.modules[module]
+    elif module:
+        try:
+            found = importlib.import_module(module)
+        except Exception:  # the module of the saving script is usually not importable here
+            found = None
+    if found is not None:
+        globs.update(vars(found))
+    return globs
 
 
 def deserialize_function(value, kind: str, module: Optional[str], custom_objects: Optional[dict],

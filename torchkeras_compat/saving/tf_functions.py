@@ -727,3 +727,47 @@ def keras3_op(class_name: str, config: dict, layer_name: str) -> Tuple[str, Dict
     tf_name, renames = entry
     bound = {renames[k]: v for k, v in config.items() if k in renames}
     return tf_name, bound
+
+
+# ---------------------------------------------------------------- `tf` inside stored lambdas
+_DTYPE_NAMES = frozenset({"float16", "float32", "float64", "bfloat16", "int8", "int16", "int32", "int64",
+                          "uint8", "bool"})
+_define("shape", "input out_type name",
+        lambda input, out_type=None, name=None: torch.tensor(tuple(_tensor(input).shape)))  # noqa: A002
+
+
+class TFNamespace:
+    """What a Lambda's stored code finds under the global name ``tf``: ``tf.expand_dims``,
+    ``tf.nn.relu``, ``tf.math.reduce_mean``... run the torch implementations above (TF argument
+    names and order); ``tf.float32`` is the dtype name; ``tf.keras`` is this package."""
+
+    def __init__(self, path: str = ""):
+        self._path = path
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        full = f"{self._path}.{name}" if self._path else name
+        if full == "keras":
+            import torchkeras_compat
+            return torchkeras_compat
+        if full in _DTYPE_NAMES:
+            return full
+        spec = TF_FUNCTIONS.get(full)
+        if spec is not None and not any(k.startswith(full + ".") for k in TF_FUNCTIONS):
+            return _named(spec.impl, f"tf.{full}")
+        if any(k.startswith(full + ".") for k in TF_FUNCTIONS):
+            return TFNamespace(full)
+        raise AttributeError(f"tf.{full} is not available to Lambda layers loaded by torchkeras_compat "
+                             "(only the TensorFlow functions it maps to torch); rewrite the Lambda with "
+                             "keras.backend (K.*) functions.")
+
+    def __repr__(self):
+        return f"<torchkeras_compat stand-in for tf{'.' + self._path if self._path else ''}>"
+
+
+def _named(fn: Callable, name: str) -> Callable:
+    def call(*args, **kwargs):
+        return fn(*args, **kwargs)
+    call.__name__ = call.__qualname__ = name
+    return call
