@@ -327,3 +327,13 @@ def test_backend_functions_on_symbolic_tensors_save_as_tf_functions(tmp_path):
     again = keras.models.load_model(str(tmp_path / "k.h5"), compile=False)
     for a, b in zip(again.predict(data_, verbose=0), model.predict(data_, verbose=0)):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+
+def test_variable_operand_is_not_baked_into_a_constant():
+    """x * K.variable(...) keeps the live variable (an OpLayer), rather than copying its current
+    value into a TFOpLambda config."""
+    x = keras.Input((3,))
+    w = K.variable(np.ones((3,)))
+    model = keras.Model(x, x * w)
+    K.set_value(w, np.full((3,), 2.0))
+    np.testing.assert_allclose(model.predict(np.ones((1, 3), "float32"), verbose=0), [[2.0, 2.0, 2.0]])

@@ -656,12 +656,20 @@ TORCH_TO_TF[F.pad] = _tr_pad
 TORCH_TO_TF[torch.where] = _tr_where
 
 
+def _holds_trainable_tensor(structure) -> bool:
+    if isinstance(structure, (list, tuple)):
+        return any(_holds_trainable_tensor(s) for s in structure)
+    if isinstance(structure, dict):
+        return any(_holds_trainable_tensor(s) for s in structure.values())
+    return isinstance(structure, torch.Tensor) and structure.requires_grad
+
+
 def to_tf_call(func: Callable, args: tuple, kwargs: dict) -> Optional[TFCall]:
     """The TF function name, first argument and named arguments tf.keras would record for the
     torch call ``func(*args, **kwargs)``; None when there is no TF counterpart here."""
     translate = TORCH_TO_TF.get(func)
-    if translate is None:
-        return None
+    if translate is None or _holds_trainable_tensor((args, kwargs)):
+        return None  # a variable (K.variable, a Parameter) must stay a live tensor, not a constant
     try:
         result = translate(*args, **kwargs)
     except (TypeError, NotImplementedError):
