@@ -155,3 +155,22 @@ def test_built_model_as_first_layer_of_a_sequential():
     inner = keras.Sequential([layers.Dense(4, input_shape=(3,))])
     outer = keras.Sequential([inner, layers.Dense(1)])
     assert outer.built and outer.output_shape == (None, 1)
+
+
+def test_a_variable_set_as_an_attribute_in_build_is_a_trained_weight():
+    from torchkeras_compat import backend as K
+
+    class Scale(keras.layers.Layer):
+        def build(self, input_shape):
+            self.scale = K.variable(np.full((input_shape[-1],), 2.0, "float32"), name="scale")
+            super().build(input_shape)
+
+        def call(self, inputs):
+            return inputs * self.scale
+
+    model = keras.Sequential([Scale(input_shape=(3,), name="sc")])
+    assert [w.name for w in model.weights] == ["sc/scale:0"]
+    assert model.count_params() == 3
+    model.compile(keras.optimizers.SGD(0.1), "mse")
+    model.fit(np.ones((4, 3), "float32"), np.zeros((4, 3), "float32"), epochs=1, verbose=0)
+    assert np.all(model.get_weights()[0] < 2.0)

@@ -272,9 +272,17 @@ class Layer(nn.Module):
 
     # ------------------------------------------------------------ attributes
     def __setattr__(self, name, value):
-        if isinstance(value, nn.Parameter) and any(w.param is value for w in self.__dict__.get("_own_weights", ())):
-            if self._parameters.get(name) is not value:
-                object.__setattr__(self, name, value)  # an alias of a weight add_weight registered
+        if isinstance(value, nn.Parameter) and "_own_weights" in self.__dict__:
+            if any(w.param is value for w in self._own_weights):
+                if self._parameters.get(name) is not value:
+                    object.__setattr__(self, name, value)  # an alias of a weight add_weight registered
+                return
+            # a variable made outside add_weight (K.variable(...) in build, a raw nn.Parameter) is
+            # one of the layer's weights, as tf.keras tracks variables set as attributes
+            super().__setattr__(name, value)
+            handle = Weight(self, getattr(value, "_keras_name", None) or name, value, bool(value.requires_grad))
+            self._own_weights.append(handle)
+            value._keras_weight = handle
             return
         if (isinstance(value, (list, tuple)) and value and all(isinstance(v, nn.Module) for v in value)
                 and not name.startswith("_")):

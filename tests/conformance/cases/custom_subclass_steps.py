@@ -14,7 +14,7 @@ import numpy as np  # noqa: E402
 import keras  # noqa: E402
 from keras import backend as K
 from keras.layers import Dense, Layer, Dropout
-from keras.models import Model
+from keras.models import Model, Sequential
 
 TOLC = dict(rtol=1e-4, atol=1e-5)
 x = data(1, (16, 4))
@@ -126,6 +126,45 @@ def _():
     h = m.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
     report("layer.fit_loss", h.history["loss"], rule="close", **TOLC)
     report("layer.config_rate", m.get_layer("pen").get_config()["rate"])
+
+
+class Keras20Layer(Layer):
+    """The Keras 2.0 custom-layer recipe, with a K.variable made in build as well."""
+
+    def __init__(self, output_dim, **kwargs):
+        self.output_dim = output_dim
+        super(Keras20Layer, self).__init__(**kwargs)
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(name="kernel", shape=(input_shape[1], self.output_dim),
+                                      initializer="uniform", trainable=True)
+        self.offset = K.variable(np.zeros((self.output_dim,), "float32"), name="offset")
+        super(Keras20Layer, self).build(input_shape)
+
+    def call(self, x, mask=None):
+        return K.dot(x, self.kernel) + self.offset
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.output_dim)
+
+    def get_config(self):
+        config = {"output_dim": self.output_dim}
+        base_config = super(Keras20Layer, self).get_config()
+        return dict(list(base_config.items()) + list(config.items()))
+
+
+@sub("keras20_layer")
+def _():
+    m = Sequential([Keras20Layer(3, input_shape=(4,), name="k20"), Dense(2)])
+    seed_weights(m, 6)
+    report("k20.weight_names", [w.name for w in m.weights])
+    report("k20.count_params", m.count_params())
+    report("k20.output_shape", m.output_shape)
+    report("k20.predict", m.predict(x, verbose=0), rule="close", **TOLC)
+    m.compile(keras.optimizers.SGD(0.1), "mse")
+    h = m.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+    report("k20.loss", h.history["loss"], rule="close", **TOLC)
+    report("k20.offset_trained", num(m.get_layer("k20").get_weights()[1]), rule="close", **TOLC)
 
 
 finish()
