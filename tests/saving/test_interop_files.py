@@ -337,3 +337,36 @@ def test_variable_operand_is_not_baked_into_a_constant():
     model = keras.Model(x, x * w)
     K.set_value(w, np.full((3,), 2.0))
     np.testing.assert_allclose(model.predict(np.ones((1, 3), "float32"), verbose=0), [[2.0, 2.0, 2.0]])
+
+
+# Keras 3 cannot load these .keras files: LocallyConnected and TFOpLambda do not exist in Keras 3
+# (its own ops are not written back as such), its Bidirectional rejects a go_backwards=True layer, its ConvLSTM2D's
+# hard_sigmoid differs from tf.keras's, and the custom-object models need tf_keras classes.
+NOT_FOR_KERAS3 = {"locally_connected", "tf_ops", "tf_ops_more", "k3_ops", "bidirectional_modes", "convlstm_timedistributed",
+                  "custom_objects", "custom_layer_loss", "uses_tf_in_lambda"}
+
+
+@pytest.mark.skipif(not os.environ.get("KERAS_REF_PYTHON"),
+                    reason="set KERAS_REF_PYTHON to a Python with tf_keras/keras to check in real Keras")
+def test_files_written_here_load_in_real_keras(tmp_path):
+    """Every fixture model, loaded here and saved again (.h5, weights .h5 + JSON, .keras), loads in
+    tf_keras 2.21 (Keras 3 for .keras) with this package's predictions (make_interop.py --check)."""
+    import subprocess
+    for stem in TF_STEMS + OPT_STEMS + K3_STEMS:
+        source = path(stem + (".keras" if stem in K3_STEMS else ".h5"))
+        model = keras.models.load_model(source, custom_objects=custom_objects(keras), safe_mode=False)
+        xs, _ = recorded(stem)
+        ys = model.predict(xs if len(xs) > 1 else xs[0], verbose=0, batch_size=len(xs[0]))
+        ys = ys if isinstance(ys, list) else [ys]
+        np.savez(str(tmp_path / (stem + ".npz")), **{f"x{i}": x for i, x in enumerate(xs)},
+                 **{f"y{i}": y for i, y in enumerate(ys)})
+        model.save(str(tmp_path / (stem + ".h5")))
+        model.save_weights(str(tmp_path / (stem + "_weights.h5")))
+        (tmp_path / (stem + ".json")).write_text(model.to_json())
+        if stem not in NOT_FOR_KERAS3:
+            model.save(str(tmp_path / (stem + ".keras")))
+    script = os.path.join(HERE, "fixtures", "make_interop.py")
+    result = subprocess.run([os.environ["KERAS_REF_PYTHON"], script, "--check", str(tmp_path)],
+                            capture_output=True, text=True, timeout=900)
+    lines = [l for l in result.stdout.splitlines() if l.startswith(("OK", "BAD"))]
+    assert result.returncode == 0, "\n".join(l for l in lines if l.startswith("BAD")) + result.stderr[-2000:]

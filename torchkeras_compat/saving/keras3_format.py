@@ -7,7 +7,7 @@ is a group named after its *class* in snake case, numbered per container in laye
 ``vars/0``, ``vars/1``... (trainable, then non-trainable) with the layer's name in ``vars``'s
 ``name`` attribute. Recurrent layers keep theirs under ``cell/vars``, wrappers under
 ``forward_layer``/``backward_layer``/``layer``; the optimizer under ``optimizer/vars``
-(iterations, learning rate, then the slots of each variable in turn).
+(iterations, learning rate, then the slots in Keras 3's order: see _keras3_slot_positions).
 
 Reading finds each layer's group by the ``name`` attribute first and by the naming rule second,
 and checks every array before assigning any.

@@ -153,6 +153,8 @@ def strip_harmless_keys(cls, config: dict) -> dict:
     for key in list(config):
         if key in accepted:
             continue
+        if key == "module" and "function_type" in config:
+            continue  # a Lambda's: the module its function was saved from (for its globals)
         if key in HARMLESS_KEYS:
             config.pop(key)
         elif key in HARMLESS_AT_DEFAULT:
