@@ -132,11 +132,18 @@ def test_missing_dataset_is_reported(tmp_path, model):
 
 
 # ---------------------------------------------------------------- Lambda safety
-def test_lambda_in_h5_refused_by_default_and_loads_with_safe_mode_false():
+def test_lambda_in_h5_loads_by_default_as_tf_keras_and_is_refused_with_safe_mode_true():
+    assert_predicts(keras.models.load_model(fixture_path("seq_lambda.h5")), "seq_lambda")
     with pytest.raises(ValueError, match=r"arbitrary code.*safe_mode=False"):
-        keras.models.load_model(fixture_path("seq_lambda.h5"))
-    model = keras.models.load_model(fixture_path("seq_lambda.h5"), safe_mode=False)
-    assert_predicts(model, "seq_lambda")
+        keras.models.load_model(fixture_path("seq_lambda.h5"), safe_mode=True)
+
+
+def test_lambda_in_dot_keras_refused_by_default(tmp_path):
+    model = keras.models.load_model(fixture_path("seq_lambda.h5"))
+    model.save(str(tmp_path / "lam.keras"))
+    with pytest.raises(ValueError, match="safe_mode=False"):
+        keras.models.load_model(str(tmp_path / "lam.keras"))
+    assert_predicts(keras.models.load_model(str(tmp_path / "lam.keras"), safe_mode=False), "seq_lambda")
 
 
 def test_lambda_in_json_refused_by_default():
@@ -162,10 +169,10 @@ def test_lambda_in_dot_keras_refused_by_default(tmp_path):
 
 
 def test_safe_mode_is_restored_after_a_load():
-    keras.models.load_model(fixture_path("seq_lambda.h5"), safe_mode=False)
+    keras.models.load_model(fixture_path("seq_lambda.h5"))  # .h5: unsafe for this load only
     assert lambda_code.in_safe_mode()
     with pytest.raises(ValueError, match="safe_mode"):
-        keras.models.load_model(fixture_path("seq_lambda.h5"))
+        keras.models.load_model(fixture_path("seq_lambda.h5"), safe_mode=True)
 
 
 def test_named_functions_need_no_unsafe_mode(tmp_path):

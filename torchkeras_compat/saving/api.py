@@ -71,11 +71,12 @@ def save_model(model, filepath, overwrite: bool = True, include_optimizer: bool 
 
 
 def load_model(filepath, custom_objects: Optional[dict] = None, compile: bool = True,
-               safe_mode: bool = True, **kwargs):
+               safe_mode: Optional[bool] = None, **kwargs):
     """Load a model saved by ``save_model`` here, by tf.keras/Keras 1-2 (.h5) or Keras 3 (.keras).
 
-    ``safe_mode=True`` (default) refuses Lambda layers stored as Python bytecode; pass
-    ``safe_mode=False`` only for files from a trusted source.
+    Lambda layers stored as Python bytecode run arbitrary code when loaded. As in tf.keras 2,
+    ``.h5`` files load them unless ``safe_mode=True`` is passed, and ``.keras`` files refuse
+    them unless ``safe_mode=False`` is passed (use it only for files from a trusted source).
     """
     kwargs.pop("options", None)
     if kwargs:
@@ -86,6 +87,8 @@ def load_model(filepath, custom_objects: Optional[dict] = None, compile: bool = 
     else:
         path = _path(filepath)
         kind = file_checks.detect(path)
+    if safe_mode is None:
+        safe_mode = kind == "keras"  # tf.keras's legacy .h5 loader never refused bytecode
     with lambda_code.safe_mode_scope(safe_mode), registry.CustomObjectScope(custom_objects or {}):
         if kind == "keras":
             from . import keras3_format
