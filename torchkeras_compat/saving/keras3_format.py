@@ -458,8 +458,10 @@ def _optimizer_values_keras3(model, opt) -> List[np.ndarray]:
     if not n:
         return []
     rest = legacy[1:]
-    positions = _keras3_slot_positions(type(opt).__name__, n, len(rest) // n)
     lr = np.asarray(float(np.asarray(opt._lr)) if hasattr(opt, "_lr") else 0.001, dtype=np.float32)
+    if getattr(opt, "_current_only", False):  # AdamW, Lion...: already variable by variable
+        return [legacy[0].astype(np.int64), lr] + rest
+    positions = _keras3_slot_positions(type(opt).__name__, n, len(rest) // n)
     return [legacy[0].astype(np.int64), lr] + [rest[i] for i in positions]
 
 
@@ -540,6 +542,9 @@ def _restore_optimizer(model, values) -> None:
         warnings.warn("The optimizer state in the .keras file does not match this optimizer; it "
                       "starts freshly initialized.")
         return
+    if getattr(model.optimizer, "_current_only", False):
+        compile_config.restore_optimizer_state(model, values, per_variable=True)
+        return
     rest = values[1:]
     positions = _keras3_slot_positions(type(model.optimizer).__name__, n, len(rest) // n)
     grouped: List[Optional[np.ndarray]] = [None] * len(rest)
@@ -596,7 +601,8 @@ def _compile_config_keras3(model) -> Optional[dict]:
                       "records the optimizer without it.")
     opt["name"] = opt.get("name", "").lower() or train["optimizer_config"]["class_name"].lower()
     return {"optimizer": {"module": "keras.optimizers",
-                          "class_name": train["optimizer_config"]["class_name"],
+                          # tf.keras's .h5 configs say 'Custom>AdamW'; Keras 3 knows 'AdamW'
+                          "class_name": train["optimizer_config"]["class_name"].split(">")[-1],
                           "config": opt, "registered_name": None},
             "loss": train["loss"], "loss_weights": train["loss_weights"], "metrics": train["metrics"],
             "weighted_metrics": train["weighted_metrics"], "run_eagerly": False,
