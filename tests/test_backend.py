@@ -151,3 +151,23 @@ def test_cross_entropies_of_softmax_and_sigmoid_outputs_use_their_logits():
     # from the logits: 40 nats, not the -log(epsilon) = 16.1 that clipped probabilities give
     assert float(K.eval(K.categorical_crossentropy(y, K.softmax(z)))[0]) == pytest.approx(40.0, rel=1e-5)
     assert float(K.eval(K.binary_crossentropy(y, K.sigmoid(z)))[0, 0]) == pytest.approx(20.0, rel=1e-5)
+
+
+def test_backend_functions_on_symbolic_tensors_build_working_models():
+    import torchkeras_compat as keras
+    x = keras.Input((3, 4))
+    model = keras.Model(x, [K.relu(x - 0.5), K.batch_flatten(x), K.batch_dot(x, x, axes=[2, 2])])
+    data = np.random.RandomState(0).rand(2, 3, 4).astype("float32")
+    relu, flat, gram = model.predict(data, verbose=0)
+    np.testing.assert_allclose(relu, np.maximum(data - 0.5, 0), rtol=1e-6)
+    np.testing.assert_allclose(flat, data.reshape(2, 12), rtol=1e-6)
+    np.testing.assert_allclose(gram, np.einsum("bik,bjk->bij", data, data), rtol=1e-5)
+
+
+def test_batch_dot_shapes_follow_keras():
+    rng = np.random.RandomState(1)
+    x, y = rng.rand(2, 3).astype("float32"), rng.rand(2, 3).astype("float32")
+    np.testing.assert_allclose(K.eval(K.batch_dot(x, y, axes=1)), (x * y).sum(1, keepdims=True), rtol=1e-6)
+    a, b = rng.rand(3, 2, 4, 5).astype("float32"), rng.rand(3, 5, 6).astype("float32")
+    np.testing.assert_allclose(K.eval(K.batch_dot(a, b)), np.einsum("zabn,znc->zabc", a, b), rtol=1e-5)
+    assert K.int_shape(K.batch_flatten(np.ones(5))) == (5, 1)

@@ -26,9 +26,14 @@ HARD_SIGMOID_OFFSET = 0.5
 
 
 def _tensor(x) -> Tensor:
-    if isinstance(x, Tensor):
+    if isinstance(x, Tensor) or _is_symbolic(x):  # symbolic: the torch ops below record layers
         return x
     return torch.as_tensor(x, dtype=config.torch_dtype())
+
+
+def _is_symbolic(x) -> bool:
+    from .engine.keras_tensor import KerasTensor
+    return isinstance(x, KerasTensor)
 
 
 @registry.register("activation")

@@ -451,9 +451,11 @@ def batch_dot(x, y, axes=None):
     ax, ay = [a % t.ndim for a, t in zip(axes, (x, y))]
     xm = torch.movedim(x, ax, -1)
     ym = torch.movedim(y, ay, 1)
-    b, n = x.shape[0], xm.shape[-1]
-    x_rest, y_rest = xm.shape[1:-1], ym.shape[2:]
-    out = torch.bmm(xm.reshape(b, -1, n), ym.reshape(b, n, -1)).reshape((b,) + tuple(x_rest) + tuple(y_rest))
+    # one einsum, so that unknown (symbolic) batch and other sizes need no reshape
+    letters = iter("abcdefghijklmopqrstuvwxy")
+    x_rest = "".join(next(letters) for _ in range(xm.ndim - 2))
+    y_rest = "".join(next(letters) for _ in range(ym.ndim - 2))
+    out = torch.einsum(f"z{x_rest}n,zn{y_rest}->z{x_rest}{y_rest}", xm, ym)
     return out.unsqueeze(1) if out.ndim == 1 else out
 
 
@@ -484,7 +486,7 @@ def flatten(x):
 
 def batch_flatten(x):
     x = _t(x)
-    return x.reshape(x.shape[0], -1)
+    return torch.flatten(x, 1) if x.ndim > 1 else x.unsqueeze(-1)
 
 
 def concatenate(tensors, axis=-1):
