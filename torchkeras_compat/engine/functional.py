@@ -44,6 +44,11 @@ class Functional(Model):
     """A model built from ``inputs`` to ``outputs`` KerasTensors (tf.keras's 'Functional')."""
 
     def _init_graph_network(self, inputs, outputs) -> None:
+        # as tf.keras: a list of one tensor stands for the tensor (a single-input/-output model)
+        if isinstance(inputs, list) and len(flatten_keras_tensors(inputs)) == 1:
+            inputs = inputs[0]
+        if isinstance(outputs, list) and len(flatten_keras_tensors(outputs)) == 1:
+            outputs = outputs[0]
         # dicts in key order: tf.keras flattens (and so orders input_names/output_names) by sorted key
         self._nested_inputs = _sorted_dict(inputs)
         self._nested_outputs = _sorted_dict(outputs)

@@ -126,4 +126,21 @@ def _():
         report("weights.bad_shape_error", type(e).__name__)
 
 
+@sub("single_element_lists")
+def _():
+    # Model(inp, [out]) / Model([inp], out): a list of one tensor is the tensor itself
+    i = Input(shape=(3,))
+    m = Model(i, [Dense(2, kernel_initializer="ones")(i)])
+    ones = np.ones((4, 3), "float32")
+    report("single.predict_type", type(m.predict(ones, verbose=0)).__name__)
+    report("single.output_shape", shp(m.output_shape))
+    report("single.call_is_list", isinstance(m(ones), (list, tuple)))
+    m.compile("sgd", "mse")
+    report("single.evaluate", [m.evaluate(ones, np.zeros((4, 2)), verbose=0), m.evaluate(ones, [np.zeros((4, 2))], verbose=0)])
+    m2 = Model([i], Dense(1, kernel_initializer="ones")(i))
+    report("single.input_shape", shp(m2.input_shape))
+    report("single.predict_list", list(m2.predict([ones], verbose=0).shape))
+    report("single.config_io", [m2.get_config()["input_layers"], m.get_config()["output_layers"]])
+
+
 finish()
