@@ -26,6 +26,16 @@ def _nest_like(structure, values_iter):
     return structure
 
 
+def _flat_values(structure) -> list:
+    """A layer's eager result (tensors in nested lists/tuples/dicts, e.g. an RNN's
+    ``[out, [h1, c1], h2]``) in the order of its node's flat ``output_tensors``."""
+    if isinstance(structure, (list, tuple)):
+        return [t for s in structure for t in _flat_values(s)]
+    if isinstance(structure, dict):
+        return [t for s in structure.values() for t in _flat_values(s)]
+    return [structure]
+
+
 class _Step:
     """One node of the execution plan: which slots feed the layer, which slots it fills."""
     __slots__ = ("layer", "node", "input_ids", "kwarg_ids", "output_ids", "single")
@@ -138,9 +148,9 @@ class Functional(Model):
                 extra = kwargs.pop("__args__", ())
                 out = step.layer(args, *extra, **kwargs)
             if len(step.output_ids) == 1:
-                values[step.output_ids[0]] = out if torch.is_tensor(out) else out[0]
+                values[step.output_ids[0]] = out if torch.is_tensor(out) else _flat_values(out)[0]
             else:
-                values.update(zip(step.output_ids, out))
+                values.update(zip(step.output_ids, _flat_values(out)))
         outputs = [values[i] for i in self._output_ids]
         return _nest_like(self._nested_outputs, iter(outputs))
 
@@ -174,7 +184,9 @@ def _shapes_like(structure, tensors):
     shapes = [t.shape for t in tensors]
     if isinstance(structure, dict):
         return dict(zip(structure, shapes))
-    return shapes[0] if len(shapes) == 1 and not isinstance(structure, (list, tuple)) else shapes
+    if len(shapes) == 1 and not isinstance(structure, (list, tuple)):
+        return shapes[0]
+    return _nest_like(structure, iter(shapes))  # nested lists stay nested (stacked RNN states)
 
 
 def _sorted_dict(structure):

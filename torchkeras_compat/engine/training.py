@@ -239,6 +239,9 @@ class Model(Layer):
         nested = getattr(self, "_nested_outputs", None)
         if isinstance(nested, dict):
             return dict(zip(nested, outputs))
+        if isinstance(nested, (list, tuple)) and any(isinstance(o, (list, tuple)) for o in nested):
+            from .functional import _nest_like  # nested outputs come back nested, as in Keras
+            return _nest_like(nested, iter(outputs))
         return outputs[0] if len(outputs) == 1 else outputs
 
     def _inputs_as_list(self, x) -> list:
@@ -365,7 +368,9 @@ class Model(Layer):
         if isinstance(y_pred, dict):
             keys = self._output_key_names() or self._output_names()
             return [y_pred[k] for k in keys]
-        return list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]
+        if isinstance(y_pred, (list, tuple)):  # nested outputs (stacked RNN states) flatten in order
+            return [t for y in y_pred for t in self._as_output_list(y)]
+        return [y_pred]
 
     def _regularization_losses(self, call_losses) -> list:
         reg = [w.regularizer(w.value()) for w in self._regularized]
