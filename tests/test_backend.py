@@ -171,3 +171,24 @@ def test_batch_dot_shapes_follow_keras():
     a, b = rng.rand(3, 2, 4, 5).astype("float32"), rng.rand(3, 5, 6).astype("float32")
     np.testing.assert_allclose(K.eval(K.batch_dot(a, b)), np.einsum("zabn,znc->zabc", a, b), rtol=1e-5)
     assert K.int_shape(K.batch_flatten(np.ones(5))) == (5, 1)
+
+
+def test_layer_parameters_read_and_write_in_keras_layout():
+    """``K.get_value(layer.kernel)``: Keras code expects (kh, kw, in, out) for a Conv2D kernel,
+    however the Parameter is stored."""
+    import torchkeras_compat as keras
+    model = keras.Sequential([keras.layers.Conv2D(4, 3, input_shape=(5, 5, 2))])
+    kernel = model.layers[0].kernel
+    assert K.int_shape(kernel) == (3, 3, 2, 4)
+    np.testing.assert_array_equal(K.get_value(kernel), model.layers[0].get_weights()[0])
+    value = np.random.RandomState(0).rand(3, 3, 2, 4).astype("float32")
+    K.set_value(kernel, value)
+    np.testing.assert_array_equal(model.layers[0].get_weights()[0], value)
+
+
+def test_layers_serialize_has_tf_keras_2_21_keys():
+    import torchkeras_compat as keras
+    out = keras.layers.serialize(keras.layers.Dense(2))
+    assert list(out) == ["module", "class_name", "config", "registered_name"]
+    assert out["module"] == "keras.layers" and out["registered_name"] is None
+    assert keras.layers.deserialize(out).units == 2

@@ -120,7 +120,7 @@ def test_super_train_step_runs_the_built_in_step():
 
 
 def test_unpack_and_pack_x_y_sample_weight():
-    from torchkeras_compat.engine.training import pack_x_y_sample_weight, unpack_x_y_sample_weight
+    from torchkeras_compat.utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
     assert unpack_x_y_sample_weight((1, 2)) == (1, 2, None)
     assert unpack_x_y_sample_weight(5) == (5, None, None)
     assert pack_x_y_sample_weight(1, 2, 3) == (1, 2, 3)

@@ -143,10 +143,19 @@ def cast_to_floatx(x):
     return np.asarray(x, dtype=floatx())
 
 
+def _weight_handle(x):
+    """The Keras weight handle of a layer's Parameter (``layer.kernel``), whose value Keras
+    code expects in the Keras layout even where the Parameter is stored in torch's."""
+    if hasattr(x, "numpy") and hasattr(x, "param"):
+        return x
+    return getattr(x, "_keras_weight", None) if isinstance(x, torch.nn.Parameter) else None
+
+
 def get_value(x):
     """The value of a tensor, weight or variable as a numpy array (scalars as numpy scalars)."""
-    if hasattr(x, "numpy") and hasattr(x, "param"):
-        return x.numpy()
+    handle = _weight_handle(x)
+    if handle is not None:
+        return handle.numpy()
     if torch.is_tensor(x):
         arr = x.detach().cpu().numpy()
         return arr[()] if arr.ndim == 0 else arr.copy()
@@ -162,8 +171,9 @@ def batch_get_value(xs):
 
 def set_value(x, value) -> None:
     """Write ``value`` into a variable, weight or tensor in place (e.g. ``model.optimizer.lr``)."""
-    if hasattr(x, "assign") and hasattr(x, "param"):
-        x.assign(value)
+    handle = _weight_handle(x)
+    if handle is not None:
+        handle.assign(value)
         return
     if not torch.is_tensor(x):
         raise TypeError(f"K.set_value() needs a variable or tensor, got {type(x).__name__}.")
@@ -202,6 +212,9 @@ def moving_average_update(x, value, momentum):
 
 # ---------------------------------------------------------------- shapes
 def int_shape(x):
+    handle = _weight_handle(x)
+    if handle is not None:
+        return tuple(handle.shape)
     if hasattr(x, "shape") and not torch.is_tensor(x) and not isinstance(x, np.ndarray):
         return tuple(x.shape)
     return tuple(int(d) for d in x.shape)

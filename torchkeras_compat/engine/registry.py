@@ -90,7 +90,8 @@ def serialize(obj, module: Optional[str] = None) -> Any:
         out = {"class_name": type(obj).__name__, "config": obj.get_config()}
         if module is not None:
             builtin = type(obj).__module__.startswith(__name__.split(".")[0])
-            out = {"module": module if builtin else type(obj).__module__, **out,
+            user_module = type(obj).__module__
+            out = {"module": module if builtin else (None if user_module == "__main__" else user_module), **out,
                    "registered_name": None if builtin else type(obj).__name__}
         return out
     if hasattr(obj, "__name__"):

@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from .. import legacy
+from ..utils import unpack_x_y_sample_weight
 from ..backend import config
 from . import data_adapter
 from .base_layer import CALL_CONTEXT, Layer, building_call, unique_name
@@ -754,29 +755,3 @@ def _zeros_for_shape(shape, device):
         return [_zeros_for_shape(s, device) for s in shape]
     dims = [1 if d is None else int(d) for d in (shape.as_list() if hasattr(shape, "as_list") else shape)]
     return torch.zeros(dims, dtype=config.torch_dtype(), device=device)
-
-
-def unpack_x_y_sample_weight(data):
-    """``(x, y, sample_weight)`` from a batch ``data``: ``x``, ``(x,)``, ``(x, y)`` or
-    ``(x, y, sample_weight)`` (missing parts are None), as ``keras.utils.unpack_x_y_sample_weight``."""
-    if isinstance(data, list):
-        data = tuple(data)
-    if not isinstance(data, tuple):
-        return data, None, None
-    if len(data) == 1:
-        return data[0], None, None
-    if len(data) == 2:
-        return data[0], data[1], None
-    if len(data) == 3:
-        return data[0], data[1], data[2]
-    raise ValueError(f"Data is expected to be in format `x`, `(x,)`, `(x, y)`, or `(x, y, "
-                     f"sample_weight)`, found: {data!r}")
-
-
-def pack_x_y_sample_weight(x, y=None, sample_weight=None):
-    """The inverse of ``unpack_x_y_sample_weight``."""
-    if y is None:
-        return x if not isinstance(x, (tuple, list)) else (x,)
-    if sample_weight is None:
-        return x, y
-    return x, y, sample_weight

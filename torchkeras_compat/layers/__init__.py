@@ -37,8 +37,9 @@ from . import experimental  # noqa: E402  keras.layers.experimental.preprocessin
 
 
 def serialize(layer) -> dict:
+    """tf.keras 2.21's form: {'module', 'class_name', 'config', 'registered_name'}."""
     from ..engine import registry
-    return registry.serialize(layer)
+    return registry.serialize(layer, module="keras.layers")
 
 
 def deserialize(config, custom_objects=None):
