@@ -128,6 +128,27 @@ class _ImageLayer(Layer):
         return tuple(shape)
 
 
+class _RandomImageLayer(_ImageLayer):
+    """Base of the random augmentation layers: Keras's ``rng_type`` argument, a generator seeded
+    by ``seed``, and tf.keras's ``training=True`` default for direct calls."""
+
+    def __init__(self, seed: Optional[int] = None, **kwargs):
+        kwargs.pop("rng_type", None)
+        super().__init__(**kwargs)
+        # tf.keras's augmentation layers default to training=True in call(): a direct call (or a
+        # model called directly) augments; fit/predict/evaluate set the mode themselves
+        self.train(True)
+        self.seed = seed
+        self._generator = torch.Generator().manual_seed(seed) if seed is not None else None
+
+    def _per_image(self, x: torch.Tensor, lower: float, upper: float, scale: float = 1.0) -> torch.Tensor:
+        """One uniform draw from ``[lower, upper)`` (times ``scale``) per image of ``x`` (an NHWC
+        batch or one HWC image), shaped to broadcast over it."""
+        n = x.shape[0] if x.dim() == 4 else 1
+        draw = (lower + (upper - lower) * torch.rand(n, generator=self._generator)) * scale
+        return draw.to(x.device, x.dtype).reshape((n, 1, 1, 1) if x.dim() == 4 else (1, 1, 1))
+
+
 _INTERPOLATIONS = {"bilinear": "bilinear", "nearest": "nearest-exact", "bicubic": "bicubic",
                    "area": "area"}
 
@@ -202,21 +223,16 @@ _FLIP_MODES = ("horizontal", "vertical", "horizontal_and_vertical")
 
 
 @registry.register("layer")
-class RandomFlip(_ImageLayer):
+class RandomFlip(_RandomImageLayer):
     """In training, flips each image left-right (``horizontal``) and/or up-down (``vertical``)
     with probability 1/2; at inference it returns its input."""
 
     def __init__(self, mode: str = "horizontal_and_vertical", seed: Optional[int] = None, **kwargs):
-        kwargs.pop("rng_type", None)
-        super().__init__(**kwargs)
-        # tf.keras's augmentation layers default to training=True in call(): a direct call (or a
-        # model called directly) augments; fit/predict/evaluate set the mode themselves
-        self.train(True)
+        super().__init__(seed=seed, **kwargs)
         if mode not in _FLIP_MODES:
             raise ValueError(f"Layer {self.name}: RandomFlip layer {mode!r} is not a valid mode; "
                              f"expected one of {_FLIP_MODES}.")
-        self.mode, self.seed = mode, seed
-        self._generator = torch.Generator().manual_seed(seed) if seed is not None else None
+        self.mode = mode
 
     def call(self, inputs, training=None):
         if not training:
@@ -255,7 +271,7 @@ def _factor_range(factor, name: str, layer: str, symmetric_only_positive: bool =
     return lower, upper
 
 
-class _RandomAffine(_ImageLayer):
+class _RandomAffine(_RandomImageLayer):
     """Base of RandomRotation/RandomZoom/RandomTranslation: in training, resamples each image
     through a random affine map of its pixel grid (about the image centre); at inference the
     input is returned unchanged. ``fill_mode`` says how points outside the image are read:
@@ -264,11 +280,7 @@ class _RandomAffine(_ImageLayer):
 
     def __init__(self, fill_mode: str = "reflect", interpolation: str = "bilinear",
                  seed: Optional[int] = None, fill_value: float = 0.0, **kwargs):
-        kwargs.pop("rng_type", None)
-        super().__init__(**kwargs)
-        # tf.keras's augmentation layers default to training=True in call(): a direct call (or a
-        # model called directly) augments; fit/predict/evaluate set the mode themselves
-        self.train(True)
+        super().__init__(seed=seed, **kwargs)
         if fill_mode not in _FILL_MODES:
             raise NotImplementedError(f"Layer {self.name}: unknown fill_mode {fill_mode!r}; expected one "
                                       f"of {sorted(_FILL_MODES)}.")
@@ -276,8 +288,7 @@ class _RandomAffine(_ImageLayer):
             raise NotImplementedError(f"Layer {self.name}: unknown interpolation {interpolation!r}; "
                                       "expected 'bilinear' or 'nearest'.")
         self.fill_mode, self.interpolation = fill_mode, interpolation
-        self.fill_value, self.seed = float(fill_value), seed
-        self._generator = torch.Generator().manual_seed(seed) if seed is not None else None
+        self.fill_value = float(fill_value)
 
     def _uniform(self, n: int, lower: float, upper: float) -> torch.Tensor:
         return lower + (upper - lower) * torch.rand(n, generator=self._generator, dtype=torch.float64)
@@ -397,16 +408,12 @@ def _reorder(config: dict, first) -> dict:
 
 
 @registry.register("layer")
-class RandomContrast(Layer):
+class RandomContrast(_RandomImageLayer):
     """In training, scales each image's (and channel's) deviation from its mean by a random
     factor in ``[1 - lower, 1 + upper]``, then clips to [0, 255]; identity at inference."""
 
     def __init__(self, factor, seed: Optional[int] = None, **kwargs):
-        kwargs.pop("rng_type", None)
-        super().__init__(**kwargs)
-        # tf.keras's augmentation layers default to training=True in call(): a direct call (or a
-        # model called directly) augments; fit/predict/evaluate set the mode themselves
-        self.train(True)
+        super().__init__(seed=seed, **kwargs)
         if isinstance(factor, (tuple, list)):
             lower, upper = float(factor[0]), float(factor[1])
         else:
@@ -414,18 +421,14 @@ class RandomContrast(Layer):
         if lower < 0 or upper < 0 or lower > 1:
             raise ValueError(f"Layer {self.name}: `factor` must be non-negative with a lower bound "
                              f"at most 1; received {factor!r}.")
-        self.factor, self.seed = factor, seed
+        self.factor = factor
         self._range = (1 - lower, 1 + upper)
-        self._generator = torch.Generator().manual_seed(seed) if seed is not None else None
 
     def call(self, inputs, training=None):
         if not training:
             return inputs
         x = inputs.to(torch.float32) if not inputs.is_floating_point() else inputs
-        n = x.shape[0] if x.dim() == 4 else 1
-        lo, hi = self._range
-        f = lo + (hi - lo) * torch.rand(n, generator=self._generator)
-        f = f.to(x.device, x.dtype).reshape((n, 1, 1, 1) if x.dim() == 4 else (1, 1, 1))
+        f = self._per_image(x, *self._range)
         mean = x.mean(dim=(-3, -2), keepdim=True)
         return torch.clamp((x - mean) * f + mean, 0, 255)
 
@@ -439,18 +442,13 @@ class RandomContrast(Layer):
 
 
 @registry.register("layer")
-class RandomCrop(_ImageLayer):
+class RandomCrop(_RandomImageLayer):
     """In training, crops a random ``(height, width)`` window (images smaller than that are
     resized); at inference, crops the centred window of that aspect ratio and resizes it."""
 
     def __init__(self, height: int, width: int, seed: Optional[int] = None, **kwargs):
-        kwargs.pop("rng_type", None)
-        super().__init__(**kwargs)
-        # tf.keras's augmentation layers default to training=True in call(): a direct call (or a
-        # model called directly) augments; fit/predict/evaluate set the mode themselves
-        self.train(True)
-        self.height, self.width, self.seed = int(height), int(width), seed
-        self._generator = torch.Generator().manual_seed(seed) if seed is not None else None
+        super().__init__(seed=seed, **kwargs)
+        self.height, self.width = int(height), int(width)
 
     def call(self, inputs, training=None):
         x = inputs.to(torch.float32) if not inputs.is_floating_point() else inputs
@@ -471,17 +469,13 @@ class RandomCrop(_ImageLayer):
 
 
 @registry.register("layer")
-class RandomBrightness(Layer):
+class RandomBrightness(_RandomImageLayer):
     """In training, adds to each image one random delta drawn from ``factor`` (a fraction of
     ``value_range``'s width; a float ``f`` means ``(-f, f)``), then clips to ``value_range``;
     identity at inference."""
 
     def __init__(self, factor, value_range=(0, 255), seed: Optional[int] = None, **kwargs):
-        kwargs.pop("rng_type", None)
-        super().__init__(**kwargs)
-        # tf.keras's augmentation layers default to training=True in call(): a direct call (or a
-        # model called directly) augments; fit/predict/evaluate set the mode themselves
-        self.train(True)
+        super().__init__(seed=seed, **kwargs)
         lower, upper = (factor[0], factor[1]) if isinstance(factor, (tuple, list)) else (-factor, factor)
         if not (-1.0 <= lower <= 1.0 and -1.0 <= upper <= 1.0):
             raise ValueError(f"Layer {self.name}: `factor` values must be in [-1.0, 1.0]; received "
@@ -491,18 +485,13 @@ class RandomBrightness(Layer):
                              f"value_range={value_range!r}.")
         self.factor = [min(lower, upper), max(lower, upper)]
         self.value_range = sorted(value_range)
-        self.seed = seed
-        self._generator = torch.Generator().manual_seed(seed) if seed is not None else None
 
     def call(self, inputs, training=None):
         if not training:
             return inputs
         x = inputs.to(torch.float32) if not inputs.is_floating_point() else inputs
-        n = x.shape[0] if x.dim() == 4 else 1
-        lo, hi = self.factor
         low, high = self.value_range
-        delta = (lo + (hi - lo) * torch.rand(n, generator=self._generator)) * (high - low)
-        delta = delta.to(x.device, x.dtype).reshape((n, 1, 1, 1) if x.dim() == 4 else (1, 1, 1))
+        delta = self._per_image(x, *self.factor, scale=high - low)
         return torch.clamp(x + delta, low, high)
 
     def compute_output_shape(self, input_shape):
@@ -515,18 +504,14 @@ class RandomBrightness(Layer):
         return config
 
 
-class _RandomResize(_ImageLayer):
+class _RandomResize(_RandomImageLayer):
     """In training, resizes the batch along one axis by a random factor drawn from ``factor``
     (a float ``f`` means ``(-f, f)``, sizes scale by ``1 + draw``); identity at inference."""
 
     _axis = None  # -3 (height) or -2 (width) of an NHWC tensor
 
     def __init__(self, factor, interpolation: str = "bilinear", seed: Optional[int] = None, **kwargs):
-        kwargs.pop("rng_type", None)
-        super().__init__(**kwargs)
-        # tf.keras's augmentation layers default to training=True in call(): a direct call (or a
-        # model called directly) augments; fit/predict/evaluate set the mode themselves
-        self.train(True)
+        super().__init__(seed=seed, **kwargs)
         lower, upper = (factor[0], factor[1]) if isinstance(factor, (tuple, list)) else (-factor, factor)
         if upper < lower or lower < -1.0:
             raise ValueError(f"Layer {self.name}: `factor` must be a value >= -1 or a (lower, upper) "
@@ -534,9 +519,8 @@ class _RandomResize(_ImageLayer):
         if interpolation not in _INTERPOLATIONS:
             raise NotImplementedError(f"Layer {self.name}: interpolation={interpolation!r} is not "
                                       f"supported here; use one of {sorted(_INTERPOLATIONS)}.")
-        self.factor, self.interpolation, self.seed = factor, interpolation, seed
+        self.factor, self.interpolation = factor, interpolation
         self._bounds = (1.0 + lower, 1.0 + upper)
-        self._generator = torch.Generator().manual_seed(seed) if seed is not None else None
 
     def call(self, inputs, training=None):
         if not training:
