@@ -29,6 +29,24 @@ def _per_output(value, output_names: List[str], what: str, default=None):
     return [value] * n
 
 
+def _step_lists(output_names: list, y_true, y_pred, sample_weight):
+    """Targets, predictions and sample weights from a user's ``train_step`` (a tensor, a list in
+    output order or a dict by output name) as lists in output order, targets as tensors on
+    their prediction's device."""
+    def as_list(values):
+        if isinstance(values, dict):
+            return [values.get(n) for n in output_names]
+        if isinstance(values, (list, tuple)) and len(output_names) > 1:
+            return list(values)
+        return [values]
+    pred_list = as_list(y_pred)
+    y_list = [None if t is None else torch.as_tensor(t, device=p.device)
+              for t, p in zip(as_list(y_true), pred_list)]
+    sw_list = as_list(sample_weight) if isinstance(sample_weight, (list, tuple, dict)) \
+        else [sample_weight] * len(pred_list)
+    return y_list, pred_list, sw_list
+
+
 class LossesContainer:
     def __init__(self, loss, loss_weights, output_names: List[str]):
         self.output_names = output_names
@@ -56,21 +74,10 @@ class LossesContainer:
         """tf.keras's ``model.compiled_loss(y, y_pred, sample_weight, regularization_losses)`` for
         a user's ``train_step``: targets/predictions/weights as a tensor, a list in output order or
         a dict by output name. Returns the total loss and updates the loss trackers."""
-        y_list, pred_list = self._as_list(y_true), self._as_list(y_pred)
-        sw_list = self._as_list(sample_weight) if isinstance(sample_weight, (list, tuple, dict)) \
-            else [sample_weight] * len(pred_list)
-        y_list = [None if t is None else torch.as_tensor(t, device=p.device)
-                  for t, p in zip(y_list, pred_list)]
+        y_list, pred_list, sw_list = _step_lists(self.output_names, y_true, y_pred, sample_weight)
         total, per_output = self.compute(y_list, pred_list, sw_list, list(regularization_losses or []))
         self.update_trackers(total, per_output, int(pred_list[0].shape[0]))
         return total
-
-    def _as_list(self, values) -> list:
-        if isinstance(values, dict):
-            return [values.get(n) for n in self.output_names]
-        if isinstance(values, (list, tuple)) and len(self.output_names) > 1:
-            return list(values)
-        return [values]
 
     def compute(self, y_true: list, y_pred: list, sample_weights: list, regularization: list):
         """(total loss, per-output losses) of lists in output order; the trackers are not touched."""
@@ -148,17 +155,8 @@ class MetricsContainer:
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         """tf.keras's ``model.compiled_metrics.update_state(y, y_pred, sample_weight)`` for a
         user's ``train_step``: tensors, lists in output order or dicts by output name."""
-        def as_list(values):
-            if isinstance(values, dict):
-                return [values.get(n) for n in self.output_names]
-            if isinstance(values, (list, tuple)) and len(self.output_names) > 1:
-                return list(values)
-            return [values]
-        pred_list = [p.detach() for p in as_list(y_pred)]
-        y_list = [None if t is None else torch.as_tensor(t, device=p.device)
-                  for t, p in zip(as_list(y_true), pred_list)]
-        sw_list = as_list(sample_weight) if isinstance(sample_weight, (list, tuple, dict)) \
-            else [sample_weight] * len(pred_list)
+        y_list, pred_list, sw_list = _step_lists(self.output_names, y_true, y_pred, sample_weight)
+        pred_list = [p.detach() for p in pred_list]
         if not self.built:
             self.build(y_list, pred_list)
         self.update(y_list, pred_list, sw_list)
